@@ -1,0 +1,3 @@
+module github.com/vigilhq/vigil
+
+go 1.26
