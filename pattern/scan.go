@@ -1,0 +1,355 @@
+package pattern
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+	"strconv"
+	"unsafe"
+)
+
+// maxEventDepth is the deepest nesting the matcher accepts, Jackson's default.
+const maxEventDepth = 1000
+
+// EventError says why an event could not be read.
+type EventError struct {
+	Offset int
+	Reason string
+}
+
+// Error describes the problem and its byte offset in the event.
+func (e *EventError) Error() string {
+	return fmt.Sprintf("event is not valid JSON: %s at offset %d", e.Reason, e.Offset)
+}
+
+// arrayPos says a leaf sits at element idx of the event's array number id.
+type arrayPos struct{ id, idx int32 }
+
+// leaf is one scalar of the event at a path some pattern refers to.
+type leaf struct {
+	value
+	node       int32
+	next       int32 // next leaf at the same node, -1 at the end
+	trailStart int32 // enclosing arrays, outermost first, in scratch.trails
+	trailLen   int32
+}
+
+// scanner walks an event once. It descends only into members whose path is
+// in the pattern trie and skips everything else structurally (balanced
+// brackets, terminated strings) without decoding it, so the cost of an event
+// depends on the parts patterns look at, not on its size.
+type scanner struct {
+	s     []byte
+	sc    *scratch
+	depth int
+}
+
+func (p *scanner) fail(i int, reason string) error {
+	return &EventError{Offset: i, Reason: reason}
+}
+
+func skipWS(s []byte, i int) int {
+	for i < len(s) {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanEvent records the leaves of event at the trie's paths.
+func (m *machine) scanEvent(event []byte, sc *scratch) error {
+	p := scanner{s: event, sc: sc}
+	i := skipWS(event, 0)
+	if i >= len(event) || event[i] != '{' {
+		return p.fail(i, "the event must be a JSON object")
+	}
+	i, err := p.object(i, m.root)
+	if err != nil {
+		return err
+	}
+	if i = skipWS(event, i); i != len(event) {
+		return p.fail(i, "unexpected data after the event object")
+	}
+	return nil
+}
+
+// object reads the object at s[i] == '{' whose path is node.
+func (p *scanner) object(i int, node *pathNode) (int, error) {
+	s := p.s
+	p.depth++
+	if p.depth > maxEventDepth {
+		return i, p.fail(i, "nesting too deep")
+	}
+	defer func() { p.depth-- }()
+	i = skipWS(s, i+1)
+	if i < len(s) && s[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(s) || s[i] != '"' {
+			return i, p.fail(i, "expected a member name")
+		}
+		end, esc, ok := scanString(s, i)
+		if !ok {
+			return end, p.fail(i, "bad member name")
+		}
+		key := s[i+1 : end-1]
+		if esc {
+			var ok bool
+			start := len(p.sc.strbuf)
+			p.sc.strbuf, ok = appendUnescaped(p.sc.strbuf, key)
+			if !ok {
+				return i, p.fail(i, "bad escape in member name")
+			}
+			key = p.sc.strbuf[start:]
+		}
+		i = skipWS(s, end)
+		if i >= len(s) || s[i] != ':' {
+			return i, p.fail(i, "expected ':' after member name")
+		}
+		i = skipWS(s, i+1)
+		child := node.child(key)
+		var err error
+		if child == nil {
+			i, err = p.skip(i)
+		} else {
+			i, err = p.value(i, child)
+		}
+		if err != nil {
+			return i, err
+		}
+		i = skipWS(s, i)
+		if i >= len(s) {
+			return i, p.fail(i, "unterminated object")
+		}
+		switch s[i] {
+		case ',':
+			i = skipWS(s, i+1)
+		case '}':
+			return i + 1, nil
+		default:
+			return i, p.fail(i, "expected ',' or '}' in object")
+		}
+	}
+}
+
+// value reads the value at s[i] whose path is node.
+func (p *scanner) value(i int, node *pathNode) (int, error) {
+	s := p.s
+	if i >= len(s) {
+		return i, p.fail(i, "expected a value")
+	}
+	switch c := s[i]; c {
+	case '{':
+		if node.children == nil && node.childMap == nil {
+			return p.skip(i)
+		}
+		return p.object(i, node)
+	case '[':
+		return p.array(i, node)
+	case '"':
+		end, esc, ok := scanString(s, i)
+		if !ok {
+			return end, p.fail(i, "bad string")
+		}
+		if !node.used {
+			return end, nil
+		}
+		str := s[i+1 : end-1]
+		if esc {
+			start := len(p.sc.strbuf)
+			p.sc.strbuf, _ = appendUnescaped(p.sc.strbuf, str)
+			str = p.sc.strbuf[start:]
+		}
+		p.sc.addLeaf(node, value{kind: vString, str: str})
+		return end, nil
+	case 't', 'f', 'n':
+		word, k := "true", vTrue
+		if c == 'f' {
+			word, k = "false", vFalse
+		} else if c == 'n' {
+			word, k = "null", vNull
+		}
+		if len(s)-i < len(word) || string(s[i:i+len(word)]) != word {
+			return i, p.fail(i, "bad literal")
+		}
+		if node.used {
+			p.sc.addLeaf(node, value{kind: k})
+		}
+		return i + len(word), nil
+	default:
+		end, ok := scanNumber(s, i)
+		if !ok {
+			return end, p.fail(i, "bad number")
+		}
+		if node.used {
+			text := s[i:end]
+			f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(text), len(text)), 64)
+			p.sc.addLeaf(node, value{kind: vNumber, str: text, num: f, numOK: err == nil})
+		}
+		return end, nil
+	}
+}
+
+// array reads the array at s[i] == '['; its elements share node's path.
+func (p *scanner) array(i int, node *pathNode) (int, error) {
+	s := p.s
+	p.depth++
+	if p.depth > maxEventDepth {
+		return i, p.fail(i, "nesting too deep")
+	}
+	defer func() { p.depth-- }()
+	sc := p.sc
+	id := sc.nextArray
+	sc.nextArray++
+	sc.trail = append(sc.trail, arrayPos{id: id})
+	top := len(sc.trail) - 1
+	i = skipWS(s, i+1)
+	if i < len(s) && s[i] == ']' {
+		sc.trail = sc.trail[:top]
+		return i + 1, nil
+	}
+	for n := int32(0); ; n++ {
+		sc.trail[top].idx = n
+		var err error
+		if i, err = p.value(i, node); err != nil {
+			return i, err
+		}
+		i = skipWS(s, i)
+		if i >= len(s) {
+			return i, p.fail(i, "unterminated array")
+		}
+		switch s[i] {
+		case ',':
+			i = skipWS(s, i+1)
+		case ']':
+			sc.trail = sc.trail[:top]
+			return i + 1, nil
+		default:
+			return i, p.fail(i, "expected ',' or ']' in array")
+		}
+	}
+}
+
+// skip passes over the value at s[i] without decoding it.
+func (p *scanner) skip(i int) (int, error) {
+	s := p.s
+	if i >= len(s) {
+		return i, p.fail(i, "expected a value")
+	}
+	switch s[i] {
+	case '{', '[':
+		return p.skipContainer(i)
+	case '"':
+		end, ok := skipString(s, i)
+		if !ok {
+			return end, p.fail(i, "unterminated string")
+		}
+		return end, nil
+	default:
+		// A scalar: runs until a delimiter. Its syntax is not checked, as for
+		// anything skipped.
+		j := i
+		for j < len(s) {
+			switch s[j] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				if j == i {
+					return j, p.fail(i, "expected a value")
+				}
+				return j, nil
+			}
+			j++
+		}
+		return j, nil
+	}
+}
+
+const (
+	ones   = 0x0101010101010101
+	highs  = 0x8080808080808080
+	quotes = 0x2222222222222222 // "
+	bit5   = 0x2020202020202020
+	opens  = 0x7b7b7b7b7b7b7b7b // { ([ after |0x20)
+	closes = 0x7d7d7d7d7d7d7d7d // } (] after |0x20)
+)
+
+// structural returns a word with the high bit set in the lowest byte that is
+// one of " [ ] { } (bytes above the first such byte may be flagged falsely).
+func structural(w uint64) uint64 {
+	x := w | bit5
+	a := x ^ opens
+	b := x ^ closes
+	c := w ^ quotes
+	return ((a - ones) &^ a | (b - ones) &^ b | (c - ones) &^ c) & highs
+}
+
+// skipContainer passes over the object or array at s[i], eight bytes at a
+// time until a bracket or quote shows up.
+func (p *scanner) skipContainer(i int) (int, error) {
+	s := p.s
+	start := i
+	depth := 0
+	for i < len(s) {
+		for i+8 <= len(s) {
+			m := structural(binary.LittleEndian.Uint64(s[i:]))
+			if m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		switch s[i] {
+		case '{', '[':
+			depth++
+			if p.depth+depth > maxEventDepth {
+				return i, p.fail(i, "nesting too deep")
+			}
+			i++
+		case '}', ']':
+			depth--
+			i++
+			if depth == 0 {
+				return i, nil
+			}
+		case '"':
+			end, ok := skipString(s, i)
+			if !ok {
+				return end, p.fail(i, "unterminated string")
+			}
+			i = end
+		default:
+			i++
+		}
+	}
+	return i, p.fail(start, "unterminated object or array")
+}
+
+// skipString returns the index past the closing quote of the string at
+// s[i] == '"', honouring backslash escapes.
+func skipString(s []byte, i int) (int, bool) {
+	j := i + 1
+	for {
+		k := bytes.IndexByte(s[j:], '"')
+		if k < 0 {
+			return len(s), false
+		}
+		q := j + k
+		// The quote is escaped if an odd number of backslashes precede it.
+		n := 0
+		for b := q - 1; b > i && s[b] == '\\'; b-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, true
+		}
+		j = q + 1
+	}
+}
