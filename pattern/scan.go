@@ -285,7 +285,7 @@ func structural(w uint64) uint64 {
 	a := x ^ opens
 	b := x ^ closes
 	c := w ^ quotes
-	return ((a - ones) &^ a | (b - ones) &^ b | (c - ones) &^ c) & highs
+	return ((a-ones)&^a | (b-ones)&^b | (c-ones)&^c) & highs
 }
 
 // skipContainer passes over the object or array at s[i], eight bytes at a
