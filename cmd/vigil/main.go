@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -126,7 +127,7 @@ func newFlags(io stdio, name, args, description string) *flag.FlagSet {
 	fs.SetOutput(io.err)
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: vigil %s [flags] %s\n\n%s\n", name, args, strings.TrimSpace(description))
+		fmt.Fprintf(w, "Usage: vigil %s [flags]%s\n\n%s\n", name, strings.TrimRight(" "+args, " "), strings.TrimSpace(description))
 		var n int
 		fs.VisitAll(func(*flag.Flag) { n++ })
 		if n > 0 {
@@ -139,16 +140,20 @@ func newFlags(io stdio, name, args, description string) *flag.FlagSet {
 
 // parseFlags parses args and maps the outcome to an exit code; ok is false
 // when the caller should return code at once (help printed or bad flags).
+// Help goes to stdout with status 0; a flag error and the usage go to stderr.
 func parseFlags(fs *flag.FlagSet, io stdio, args []string) (code int, ok bool) {
+	var buf bytes.Buffer
+	fs.SetOutput(&buf)
 	err := fs.Parse(args)
 	switch {
 	case err == nil:
+		fs.SetOutput(io.err)
 		return exitOK, true
 	case err == flag.ErrHelp:
-		fs.SetOutput(io.out)
-		fs.Usage()
+		io.out.Write(buf.Bytes())
 		return exitOK, false
 	default:
+		io.err.Write(buf.Bytes())
 		return exitUsage, false
 	}
 }
