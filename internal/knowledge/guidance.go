@@ -20,7 +20,8 @@ var Langs = []Lang{EN, JA}
 // {instance} {sg} {profile} {key} {user} {bucket} {remote_ip} {domain}
 // {ports} {api} {account} {region} {resource} {rule}. A step whose
 // placeholders the event cannot fill is dropped by the caller rather than
-// shown with a hole.
+// shown with a hole. A step may end with a line "$ <command>": an AWS CLI
+// command that callers show apart from the text.
 type Guidance struct {
 	Meaning  string   // what it is and why it matters
 	Response string   // the recommended response, one or two sentences

@@ -90,7 +90,7 @@ var textEN = text{
 			Steps: []string{
 				"Revoke the active sessions of role {user}: in the IAM console, open the role and choose Revoke active sessions. This denies every credential issued for the role before now.",
 				"Review in CloudTrail every call made with access key {key} to see what was read or changed.",
-				"Require IMDSv2 on {instance} (aws ec2 modify-instance-metadata-options --instance-id {instance} --http-tokens required --region {region}) and find how the credentials left it, for example an SSRF flaw in an application or malware.",
+				"Find how the credentials left {instance}, for example an SSRF flaw in an application or malware, and require IMDSv2 on it:\n$ aws ec2 modify-instance-metadata-options --instance-id {instance} --http-tokens required --region {region}",
 				"Follow the GuardDuty guide for compromised credentials, and the guide for a compromised EC2 instance if {instance} itself is affected.",
 			},
 		},
@@ -100,7 +100,7 @@ var textEN = text{
 			Steps: []string{
 				"Revoke the active sessions of role {user}: in the IAM console, open the role and choose Revoke active sessions.",
 				"Review in CloudTrail every call made with access key {key} to see what was read or changed.",
-				"Require IMDSv2 on {instance} (aws ec2 modify-instance-metadata-options --instance-id {instance} --http-tokens required --region {region}) and find how the credentials left it.",
+				"Find how the credentials left {instance}, and require IMDSv2 on it:\n$ aws ec2 modify-instance-metadata-options --instance-id {instance} --http-tokens required --region {region}",
 			},
 		},
 		"Policy:IAMUser/RootCredentialUsage": {
@@ -206,7 +206,7 @@ var textEN = text{
 			Meaning:  "The rule checks that EBS encryption by default is turned on in the Region. When it is on, every new EBS volume, and every snapshot copy, is encrypted without anyone having to ask for it.",
 			Response: "Turn on EBS encryption by default in every Region you use.",
 			Steps: []string{
-				"Turn it on in the EC2 console (EC2 Dashboard, Data protection and security, EBS encryption, Manage) or with: aws ec2 enable-ebs-encryption-by-default --region {region}",
+				"Turn it on in the EC2 console (EC2 Dashboard, Data protection and security, EBS encryption, Manage), or run:\n$ aws ec2 enable-ebs-encryption-by-default --region {region}",
 				"The setting applies to one Region and only to new volumes: encrypt existing volumes by copying a snapshot with encryption and restoring from it.",
 			},
 		},

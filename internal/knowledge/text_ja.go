@@ -90,7 +90,7 @@ var textJA = text{
 			Steps: []string{
 				"ロール {user} のアクティブなセッションを無効化します。IAM コンソールでロールを開き、「アクティブなセッションの無効化」を選択します。これにより、現在時刻より前に発行されたこのロールの認証情報はすべて拒否されます。",
 				"CloudTrail で、アクセスキー {key} を使った呼び出しをすべて確認し、何が読み取られ、何が変更されたかを調べます。",
-				"{instance} で IMDSv2 を必須にし（aws ec2 modify-instance-metadata-options --instance-id {instance} --http-tokens required --region {region}）、アプリケーションの SSRF 脆弱性やマルウェアなど、認証情報が持ち出された経路を特定します。",
+				"アプリケーションの SSRF 脆弱性やマルウェアなど、認証情報が {instance} から持ち出された経路を特定し、{instance} で IMDSv2 を必須にします。\n$ aws ec2 modify-instance-metadata-options --instance-id {instance} --http-tokens required --region {region}",
 				"GuardDuty の「侵害された可能性のある AWS 認証情報の修復」の手順に従います。{instance} 自体も侵害されている場合は、EC2 インスタンスの修復手順にも従います。",
 			},
 		},
@@ -100,7 +100,7 @@ var textJA = text{
 			Steps: []string{
 				"ロール {user} のアクティブなセッションを無効化します。IAM コンソールでロールを開き、「アクティブなセッションの無効化」を選択します。",
 				"CloudTrail で、アクセスキー {key} を使った呼び出しをすべて確認し、何が読み取られ、何が変更されたかを調べます。",
-				"{instance} で IMDSv2 を必須にし（aws ec2 modify-instance-metadata-options --instance-id {instance} --http-tokens required --region {region}）、認証情報が持ち出された経路を特定します。",
+				"認証情報が {instance} から持ち出された経路を特定し、{instance} で IMDSv2 を必須にします。\n$ aws ec2 modify-instance-metadata-options --instance-id {instance} --http-tokens required --region {region}",
 			},
 		},
 		"Policy:IAMUser/RootCredentialUsage": {
@@ -206,7 +206,7 @@ var textJA = text{
 			Meaning:  "このルールは、リージョンで EBS のデフォルト暗号化が有効になっているかを確認します。有効にすると、新しく作成される EBS ボリュームとスナップショットのコピーは、指定しなくてもすべて暗号化されます。",
 			Response: "利用しているすべてのリージョンで、EBS のデフォルト暗号化を有効にしてください。",
 			Steps: []string{
-				"EC2 コンソール（EC2 ダッシュボードの「データ保護とセキュリティ」にある「EBS 暗号化」の「管理」）で有効にするか、次のコマンドを実行します: aws ec2 enable-ebs-encryption-by-default --region {region}",
+				"EC2 コンソール（EC2 ダッシュボードの「データ保護とセキュリティ」にある「EBS 暗号化」の「管理」）で有効にするか、次のコマンドを実行します。\n$ aws ec2 enable-ebs-encryption-by-default --region {region}",
 				"この設定はリージョンごとで、新しいボリュームにだけ適用されます。既存の暗号化されていないボリュームは、スナップショットを暗号化してコピーし、そこから復元して暗号化します。",
 			},
 		},
