@@ -20,6 +20,11 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	}
 	switch b[0] {
 	case '"':
+		// The decoder has validated b; without escapes it is the text itself.
+		if len(b) >= 2 && bytes.IndexByte(b, '\\') < 0 {
+			*t = Text(b[1 : len(b)-1])
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -243,5 +244,18 @@ func TestViewBadDetailType(t *testing.T) {
 	_, err = e.GuardDuty()
 	if err == nil || !strings.Contains(err.Error(), `"severity"`) || !strings.Contains(err.Error(), "string") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestTextUnmarshal(t *testing.T) {
+	var v struct{ A, B, C, D, E Text }
+	if err := json.Unmarshal([]byte(`{"A":"plain","B":"esc\"aped\u00e9","C":50.0,"D":null,"E":true}`), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.A != "plain" || v.B != `esc"apedé` || v.C != "50.0" || v.D != "" || v.E != "true" {
+		t.Errorf("%+v", v)
+	}
+	if err := json.Unmarshal([]byte(`{"A":{}}`), &v); err == nil {
+		t.Error("object accepted as Text")
 	}
 }

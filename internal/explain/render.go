@@ -264,7 +264,7 @@ func RenderSlack(x *Explanation) ([]byte, error) {
 	payload := struct {
 		Text   string       `json:"text"`
 		Blocks []slackBlock `json:"blocks"`
-	}{Text: truncate(x.Title, SlackMaxSectionText), Blocks: blocks}
+	}{Text: truncate(slackText(x.Title), SlackMaxSectionText), Blocks: blocks}
 	out, err := json.MarshalIndent(payload, "", "  ")
 	if err != nil {
 		return nil, err
