@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -206,4 +207,18 @@ func jsonType(v []byte) string {
 	default:
 		return "number"
 	}
+}
+
+// Read reads one event from r and parses it. It reads at most MaxSize+1
+// bytes, so an oversized or endless input fails with ErrTooLarge instead of
+// filling memory.
+func Read(r io.Reader) (*Event, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("event: reading input: %w", err)
+	}
+	if len(raw) > MaxSize {
+		return nil, &Error{Problem: fmt.Sprintf("more than %d bytes is over the EventBridge limit", MaxSize), err: ErrTooLarge}
+	}
+	return Parse(raw)
 }

@@ -3,10 +3,12 @@ package event
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -191,4 +193,19 @@ func FuzzParse(f *testing.F) {
 		e.CloudTrail()
 		e.InstanceState()
 	})
+}
+
+func TestRead(t *testing.T) {
+	e, err := Read(strings.NewReader(minimal))
+	if err != nil || e.Source != "my.app" {
+		t.Fatal(e, err)
+	}
+	_, err = Read(io.MultiReader(strings.NewReader(minimal), strings.NewReader(strings.Repeat(" ", MaxSize))))
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("err = %v", err)
+	}
+	_, err = Read(iotest.ErrReader(errors.New("boom")))
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("err = %v", err)
+	}
 }

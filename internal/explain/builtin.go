@@ -188,7 +188,14 @@ func (b *builder) facts(f *Facts) {
 	if f.Code.Value != "" {
 		b.field(o, m.label("code."+string(f.Code.Kind)), f.Code.Value)
 	}
-	b.field(o, m.label("finding_id"), f.FindingID)
+	idLabel := "finding_id"
+	switch f.Kind {
+	case event.KindHealth:
+		idLabel = "event_arn"
+	case event.KindCloudTrail:
+		idLabel = "event_id"
+	}
+	b.field(o, m.label(idLabel), f.FindingID)
 	for _, r := range f.Resources {
 		b.field(o, m.label("resource"), resourceText(r))
 	}

@@ -634,7 +634,6 @@ func healthFacts(f Facts, ev *event.Event, h *event.HealthEvent) Facts {
 	f.Region = firstNonEmpty(h.EventRegion, f.Region)
 	f.Account = firstNonEmpty(h.AffectedAccount, f.Account)
 	f.Description = h.Description("en_US")
-	f.SeverityGiven = h.EventTypeCategory
 	for _, e := range h.AffectedEntities {
 		f.addResource("entity", e.EntityValue, "")
 	}

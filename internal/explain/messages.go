@@ -124,7 +124,7 @@ func catalog(l Lang) messages {
 // labelKeys lists every label key the engine may ask for; tests check that
 // each language has all of them.
 var labelKeys = []string{
-	"title", "severity", "account", "region", "time", "finding_id", "resource", "change", "count", "first_seen", "last_seen",
+	"title", "severity", "account", "region", "time", "finding_id", "event_arn", "event_id", "resource", "change", "count", "first_seen", "last_seen",
 	"description", "annotation", "alarm_description", "reason", "health_description", "status_reason",
 	"code.control", "code.cis-rule", "code.generator", "code.finding-type", "code.config-rule", "code.health-event-type", "code.alarm", "code.api-call",
 	"product", "standard", "compliance", "workflow", "record_state", "config_rule", "custom_action",

@@ -13,7 +13,7 @@ type en struct{}
 
 var enLabels = map[string]string{
 	"title": "Title", "severity": "Severity", "account": "Account", "region": "Region", "time": "Time",
-	"finding_id": "Finding ID", "resource": "Resource", "change": "Change", "count": "Times seen",
+	"finding_id": "Finding ID", "event_arn": "Event ARN", "event_id": "Event ID", "resource": "Resource", "change": "Change", "count": "Times seen",
 	"first_seen": "First seen", "last_seen": "Last seen",
 	"description": "Description (from the event)", "annotation": "Annotation (from the event)",
 	"alarm_description": "Alarm description (from the event)", "reason": "State reason (from the event)",

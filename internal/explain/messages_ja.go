@@ -15,7 +15,7 @@ type ja struct{}
 
 var jaLabels = map[string]string{
 	"title": "タイトル", "severity": "重要度", "account": "アカウント", "region": "リージョン", "time": "発生日時",
-	"finding_id": "検出結果 ID", "resource": "リソース", "change": "状態の変化", "count": "観測回数",
+	"finding_id": "検出結果 ID", "event_arn": "イベント ARN", "event_id": "イベント ID", "resource": "リソース", "change": "状態の変化", "count": "観測回数",
 	"first_seen": "初回観測", "last_seen": "最終観測",
 	"description": "説明（イベント本文より）", "annotation": "注釈（イベント本文より）",
 	"alarm_description": "アラームの説明（イベント本文より）", "reason": "状態変化の理由（イベント本文より）",

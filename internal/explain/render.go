@@ -43,8 +43,7 @@ func Render(w io.Writer, x *Explanation, f Format) error {
 	case Slack:
 		b, err = RenderSlack(x)
 	case JSON:
-		b, err = json.MarshalIndent(x, "", "  ")
-		b = append(b, '\n')
+		b, err = marshalJSON(x)
 	default:
 		return fmt.Errorf("format %q is not supported: use markdown, text, slack or json", f)
 	}
@@ -265,11 +264,20 @@ func RenderSlack(x *Explanation) ([]byte, error) {
 		Text   string       `json:"text"`
 		Blocks []slackBlock `json:"blocks"`
 	}{Text: truncate(slackText(x.Title), SlackMaxSectionText), Blocks: blocks}
-	out, err := json.MarshalIndent(payload, "", "  ")
-	if err != nil {
+	return marshalJSON(payload)
+}
+
+// marshalJSON indents v and leaves <, > and & readable: the payload is
+// JSON for an API, not for embedding in HTML.
+func marshalJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return append(out, '\n'), nil
+	return b.Bytes(), nil
 }
 
 func slackTruncatedNote(l Lang) string {
