@@ -488,6 +488,9 @@ func (b *builder) alarm(f *Facts) {
 	b.quote(&b.overview, m.label("reason"), a.State.Reason)
 
 	b.para(&b.problem, m.alarmType(a.Type()))
+	if by := a.State.ActionsSuppressedBy; by != "" {
+		b.para(&b.problem, m.alarmSuppressed(by, a.Configuration.ActionsSuppressor))
+	}
 	b.para(&b.problem, m.alarmOwnRunbook())
 	b.para(&b.response, m.alarmResponse(a.State.Value, a.AlarmName))
 	if a.State.Value == "ALARM" {
@@ -553,7 +556,13 @@ func (b *builder) accessAnalyzer(f *Facts) {
 		b.para(&b.problem, m.accessAnalyzerError(a.Resource, a.Error))
 		b.para(&b.response, m.accessAnalyzerErrorResponse())
 	case a.Status == "ACTIVE":
-		b.para(&b.problem, m.accessAnalyzerActive(a.IsPublic))
+		principal := ""
+		for _, d := range f.Details {
+			if d.Key == "principal" {
+				principal = d.Value
+			}
+		}
+		b.para(&b.problem, m.accessAnalyzerActive(a.Resource, principal, strings.Join(a.Action, ", "), a.IsPublic))
 		b.para(&b.response, m.accessAnalyzerResponse())
 		b.step(m.accessAnalyzerReviewStep(), "")
 		b.step(m.accessAnalyzerArchiveStep(), "")

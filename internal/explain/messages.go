@@ -67,6 +67,7 @@ type messages interface {
 	summaryAlarm(f *Facts, t event.AlarmType) string
 	alarmType(t event.AlarmType) string
 	alarmOwnRunbook() string
+	alarmSuppressed(by, suppressor string) string
 	alarmResponse(state, name string) string
 	checkInstanceStep(id string) string
 	alarmHistoryStep() string
@@ -86,7 +87,7 @@ type messages interface {
 	summaryAccessAnalyzer(f *Facts) string
 	accessAnalyzerError(resource, code string) string
 	accessAnalyzerErrorResponse() string
-	accessAnalyzerActive(public bool) string
+	accessAnalyzerActive(resource, principal, actions string, public bool) string
 	accessAnalyzerResponse() string
 	accessAnalyzerReviewStep() string
 	accessAnalyzerArchiveStep() string

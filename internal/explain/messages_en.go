@@ -341,6 +341,13 @@ func (en) alarmOwnRunbook() string {
 	return "Your organisation defined this alarm: what it means and how to respond belong in your own runbook, so vigil summarises the facts only."
 }
 
+func (en) alarmSuppressed(by, suppressor string) string {
+	if suppressor == "" {
+		return "CloudWatch suppressed this alarm's actions (" + by + "): its notifications and automatic actions did not run."
+	}
+	return "CloudWatch suppressed this alarm's actions (" + by + ") because of the actions suppressor alarm " + suppressor + ": its notifications and automatic actions did not run."
+}
+
 func (en) alarmResponse(state, name string) string {
 	switch state {
 	case "ALARM":
@@ -412,11 +419,11 @@ func (en) accessAnalyzerErrorResponse() string {
 	return "Give IAM Access Analyzer the access it needs to read the resource policy (for example, check the bucket policy or SCPs that deny it), then let it analyse the resource again."
 }
 
-func (en) accessAnalyzerActive(public bool) string {
+func (en) accessAnalyzerActive(resource, principal, actions string, public bool) string {
 	if public {
-		return "The resource policy grants access to anyone (public access). Anyone on the internet may be able to use the actions listed above."
+		return fmt.Sprintf("The resource policy of %s grants access to anyone (public access): anyone on the internet may be able to perform %s.", resource, orDash(actions))
 	}
-	return "The resource policy grants the principal listed above, which is outside your zone of trust, the actions listed above. This is fine for an intended share, and a leak otherwise."
+	return fmt.Sprintf("The resource policy of %s allows %s, which is outside your zone of trust, to perform %s. That is fine for an intended share, and a leak otherwise.", resource, orDash(principal), orDash(actions))
 }
 
 func (en) accessAnalyzerResponse() string {

@@ -39,7 +39,7 @@ var jaLabels = map[string]string{
 	"actions_suppressed_by": "アクションの抑制理由", "health_service": "サービス", "health_category": "カテゴリ",
 	"health_scope": "スコープ", "status": "ステータス", "start_time": "開始日時", "end_time": "終了日時",
 	"actions": "アクション", "conditions": "条件", "public": "パブリック", "error": "エラー", "analyzer": "アナライザー",
-	"event_source": "イベントソース", "identity": "ID（呼び出し元）", "access_key": "アクセスキー", "mfa": "MFA 認証",
+	"event_source": "イベントソース", "identity": "呼び出し元", "access_key": "アクセスキー", "mfa": "MFA 認証",
 	"session_issuer": "セッション発行元", "source_ip": "送信元 IP", "error_message": "エラーメッセージ",
 }
 
@@ -354,6 +354,13 @@ func (ja) alarmOwnRunbook() string {
 	return "このアラームは自組織で定義したものです。意味と対応方法は自組織のランブックに記載されているべきものなので、vigil は事実の要約だけを示します。"
 }
 
+func (ja) alarmSuppressed(by, suppressor string) string {
+	if suppressor == "" {
+		return "このアラームのアクションは抑制されています（" + by + "）。通知や自動アクションは実行されていません。"
+	}
+	return "アクション抑制アラーム " + suppressor + " により、このアラームのアクションは抑制されています（" + by + "）。通知や自動アクションは実行されていません。"
+}
+
 func (ja) alarmResponse(state, name string) string {
 	switch state {
 	case "ALARM":
@@ -425,11 +432,11 @@ func (ja) accessAnalyzerErrorResponse() string {
 	return "IAM Access Analyzer がリソースポリシーを読み取れるようにしてください（たとえば、アクセスを拒否しているバケットポリシーや SCP を確認します）。そのうえで、リソースを再度分析させます。"
 }
 
-func (ja) accessAnalyzerActive(public bool) string {
+func (ja) accessAnalyzerActive(resource, principal, actions string, public bool) string {
 	if public {
-		return "リソースポリシーが誰にでもアクセスを許可しています（パブリックアクセス）。インターネット上の誰もが、上記のアクションを実行できる可能性があります。"
+		return fmt.Sprintf("%s のリソースポリシーが誰にでもアクセスを許可しています（パブリックアクセス）。インターネット上の誰もが %s を実行できる可能性があります。", resource, orDash(actions))
 	}
-	return "リソースポリシーが、信頼ゾーンの外部にある上記のプリンシパルに、上記のアクションを許可しています。意図した共有であれば問題ありませんが、そうでなければ情報漏えいにつながります。"
+	return fmt.Sprintf("%s のリソースポリシーが、信頼ゾーンの外部にある %s に %s の実行を許可しています。意図した共有であれば問題ありませんが、そうでなければ情報漏えいにつながります。", resource, orDash(principal), orDash(actions))
 }
 
 func (ja) accessAnalyzerResponse() string {
