@@ -103,7 +103,7 @@ func (rq *request) authenticate() error {
 	}
 	rq.ident.accessKeyID = sig.accessKeyID
 	if w.enforce && known {
-		if !verifySignature(rq.r, rq.body, sig, secret) {
+		if !verifySignature(rq.r, rq.raw, sig, secret) {
 			return rq.authError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
 		}
 	}

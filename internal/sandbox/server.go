@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,8 +29,9 @@ type request struct {
 	account string // the caller's account id
 	ident   identity
 	reqID   string
-	body    []byte
-	form    form // query protocols
+	body    []byte // decoded
+	raw     []byte // as received, for the signature
+	form    form   // query protocols
 	status  int
 	errCode string
 	call    *Call
@@ -91,7 +93,20 @@ func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rq.fail(apiErr(413, "RequestEntityTooLarge", "the request body is larger than %d bytes", maxBody))
 		return
 	}
-	rq.body = body
+	rq.raw, rq.body = body, body
+	// CloudWatch clients gzip PutMetricData bodies (requestCompression);
+	// the signature covers the compressed bytes.
+	if strings.Contains(r.Header.Get("Content-Encoding"), "gzip") {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err == nil {
+			rq.body, err = io.ReadAll(io.LimitReader(zr, maxBody))
+		}
+		if err != nil {
+			rq.proto = protoQuery
+			rq.fail(apiErr(400, "MalformedInput", "the body says Content-Encoding: gzip but does not decompress: %v", err))
+			return
+		}
+	}
 	h, err := rq.route()
 	if err != nil {
 		rq.fail(err)

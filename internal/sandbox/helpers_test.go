@@ -1,0 +1,80 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/smithy-go"
+
+	"github.com/vigilhq/vigil/internal/sandbox"
+)
+
+// start runs a sandbox with the scenario for the duration of the test.
+func start(t testing.TB, sc *sandbox.Scenario) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Scenario: sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return sb
+}
+
+// cfg is an SDK config that sends everything to the sandbox, as a user
+// with static keys would.
+func cfg(sb *sandbox.Sandbox, region string) aws.Config {
+	return cfgKeys(sb, region, "AKIASANDBOXTESTKEY01", "sandbox-secret", "")
+}
+
+func cfgKeys(sb *sandbox.Sandbox, region, id, secret, token string) aws.Config {
+	return aws.Config{
+		Region:           region,
+		Credentials:      credentials.NewStaticCredentialsProvider(id, secret, token),
+		BaseEndpoint:     aws.String(sb.URL()),
+		RetryMaxAttempts: 1,
+	}
+}
+
+// apiCode is the AWS error code of err, or "" when err is not an API error.
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("want error %s, got success", code)
+	}
+	if got := apiCode(err); got != code {
+		t.Fatalf("want error code %s, got %q (%v)", code, got, err)
+	}
+}
+
+func must[T any](t *testing.T) func(v T, err error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+var ctx = context.Background()
+
+const (
+	acct   = "111122223333"
+	region = "ap-northeast-1"
+)
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}
