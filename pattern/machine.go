@@ -2,6 +2,7 @@ package pattern
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"strconv"
 	"strings"
@@ -95,7 +96,120 @@ type machine struct {
 	nodes    []*pathNode
 	clauses  []mclause
 	names    []string
-	absently []int32 // clauses with no positive field: candidates for every event
+	pairs    []*pairIndex // clauses found through two exact fields at once
+	absently []int32      // clauses with no positive field: candidates for every event
+}
+
+// Exact keys. Every op that selects exactly one value (an exact string,
+// number or literal, an IP, an equals-ignore-case string) has a key, and so
+// does every form of an event leaf, so one map lookup finds them.
+const (
+	keyString  = 's'
+	keyNumber  = 'n' // float64 bits
+	keyNumText = 't' // number literal outside float64's range
+	keyLiteral = 'l'
+	keyFold    = 'f'
+	keyIP      = 'i'
+)
+
+// exactKey returns the key of an exact-class op.
+func exactKey(dst []byte, o *op) ([]byte, bool) {
+	switch o.kind {
+	case opExactString:
+		return append(append(dst, keyString), o.s...), true
+	case opWildcard:
+		if o.wc[0].hasStar() {
+			return dst, false
+		}
+		return append(append(dst, keyString), o.wc[0].segs[0]...), true
+	case opExactNumber:
+		if o.fOK {
+			return numberKey(dst, o.f), true
+		}
+		return append(append(dst, keyNumText), o.text...), true
+	case opExactLiteral:
+		return append(dst, keyLiteral, byte(o.lit)), true
+	case opEqualsFold:
+		return append(append(dst, keyFold), o.s...), true
+	case opExactIP:
+		return append(append(dst, keyIP), o.ipLo...), true
+	}
+	return dst, false
+}
+
+func numberKey(dst []byte, f float64) []byte {
+	if f == 0 {
+		f = 0 // -0 and 0 are one value
+	}
+	b := math.Float64bits(f)
+	return append(dst, keyNumber, byte(b>>56), byte(b>>48), byte(b>>40), byte(b>>32), byte(b>>24), byte(b>>16), byte(b>>8), byte(b))
+}
+
+// keyForms says which key forms a node's exact entries use, so a leaf is
+// looked up only in forms that can hit.
+type keyForms uint8
+
+const (
+	formString keyForms = 1 << iota
+	formNumber
+	formNumText
+	formLiteral
+	formFold
+	formIP
+)
+
+func formOf(key []byte) keyForms {
+	switch key[0] {
+	case keyString:
+		return formString
+	case keyNumber:
+		return formNumber
+	case keyNumText:
+		return formNumText
+	case keyLiteral:
+		return formLiteral
+	case keyFold:
+		return formFold
+	default:
+		return formIP
+	}
+}
+
+// eachKey calls fn with every key of leaf value v in the given forms. The
+// key bytes are only valid during the call.
+func eachKey(v *value, forms keyForms, buf []byte, fn func(key []byte)) []byte {
+	switch v.kind {
+	case vString:
+		if forms&formString != 0 {
+			buf = append(append(buf[:0], keyString), v.str...)
+			fn(buf)
+		}
+		if forms&formFold != 0 {
+			buf = append(append(buf[:0], keyFold), v.foldedString()...)
+			fn(buf)
+		}
+		if forms&formIP != 0 {
+			if ip, ok := v.ipAddr(); ok {
+				buf = append(append(buf[:0], keyIP), ip...)
+				fn(buf)
+			}
+		}
+	case vNumber:
+		if forms&formNumber != 0 && v.numOK {
+			buf = numberKey(buf[:0], v.num)
+			fn(buf)
+		}
+		if forms&formNumText != 0 {
+			buf = append(append(buf[:0], keyNumText), v.str...)
+			fn(buf)
+		}
+	default:
+		if forms&formLiteral != 0 {
+			buf = append(buf[:0], keyLiteral, byte(v.kind))
+			fn(buf)
+		}
+	}
+	return buf
 }
 
 // fieldIndex finds, for one leaf, the clauses whose access field it may
@@ -103,11 +217,7 @@ type machine struct {
 // fewer.
 type fieldIndex struct {
 	exact   map[string][]int32
-	numbers map[float64][]int32
-	numText map[string][]int32 // numbers outside float64's finite range
-	lits    [3][]int32         // true, false, null
-	ips     map[string][]int32
-	fold    map[string][]int32
+	forms   keyForms
 	prefix  trie
 	suffix  trie // keys reversed
 	prefixF trie // folded
@@ -120,37 +230,17 @@ type scanRef struct {
 	clause int32
 }
 
-func addRef(m *map[string][]int32, k string, c int32) {
-	if *m == nil {
-		*m = map[string][]int32{}
-	}
-	(*m)[k] = append((*m)[k], c)
-}
-
 // add makes the index yield clause c for leaves that op o may match.
 func (x *fieldIndex) add(o *op, c int32) {
-	switch o.kind {
-	case opExactString:
-		addRef(&x.exact, string(o.s), c)
-	case opExactNumber:
-		if o.fOK {
-			if x.numbers == nil {
-				x.numbers = map[float64][]int32{}
-			}
-			k := o.f
-			if k == 0 {
-				k = 0 // -0 and 0 are one key
-			}
-			x.numbers[k] = append(x.numbers[k], c)
-		} else {
-			addRef(&x.numText, o.text, c)
+	if k, ok := exactKey(nil, o); ok {
+		if x.exact == nil {
+			x.exact = map[string][]int32{}
 		}
-	case opExactLiteral:
-		x.lits[o.lit-vTrue] = append(x.lits[o.lit-vTrue], c)
-	case opExactIP:
-		addRef(&x.ips, string(o.ipLo), c)
-	case opEqualsFold:
-		addRef(&x.fold, string(o.s), c)
+		x.exact[string(k)] = append(x.exact[string(k)], c)
+		x.forms |= formOf(k)
+		return
+	}
+	switch o.kind {
 	case opPrefix, opPrefixFold:
 		// A prefix ending in a quote can match across the value's closing
 		// quote; a trie walk would not see that, so scan those.
@@ -172,8 +262,6 @@ func (x *fieldIndex) add(o *op, c int32) {
 	case opWildcard:
 		w := &o.wc[0]
 		switch {
-		case !w.hasStar():
-			addRef(&x.exact, string(w.segs[0]), c)
 		case len(w.literalPrefix()) > 0:
 			x.prefix.insert(w.literalPrefix(), c)
 		case len(w.literalSuffix()) > 0:
@@ -186,46 +274,109 @@ func (x *fieldIndex) add(o *op, c int32) {
 	}
 }
 
-// accessCost ranks how selective an op is as an access path: lower is
-// better. Ops that only a scan can find cost the most.
+// pairIndex finds clauses through the values of two fields at once, for
+// clauses whose most selective fields are both exact: a GuardDuty type and a
+// region, a control id and an account.
+type pairIndex struct {
+	a, b   int32 // nodes, a < b
+	formsA keyForms
+	formsB keyForms
+	m      map[string][]int32 // pairKey(keyA, keyB)
+}
+
+func pairKey(dst, ka, kb []byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(ka)))
+	return append(append(dst, ka...), kb...)
+}
+
+// candidates adds the clauses both of whose fields the event's leaves hit.
+func (p *pairIndex) candidates(sc *scratch) {
+	ha, hb := sc.head(p.a), sc.head(p.b)
+	if ha < 0 || hb < 0 {
+		return
+	}
+	for la := ha; la >= 0; la = sc.leaves[la].next {
+		sc.keyA = eachKey(&sc.leaves[la].value, p.formsA, sc.keyA, func(ka []byte) {
+			for lb := hb; lb >= 0; lb = sc.leaves[lb].next {
+				sc.keyB = eachKey(&sc.leaves[lb].value, p.formsB, sc.keyB, func(kb []byte) {
+					sc.keyP = pairKey(sc.keyP[:0], ka, kb)
+					sc.addCands(p.m[string(sc.keyP)])
+				})
+			}
+		})
+	}
+}
+
+// accessCost ranks how loosely an op's index entry selects: lower is
+// better.
 func accessCost(o *op) int {
-	switch o.kind {
-	case opExactString, opExactNumber, opExactLiteral, opExactIP, opEqualsFold:
+	if _, ok := exactKey(nil, o); ok {
 		return 1
+	}
+	switch o.kind {
 	case opPrefix, opSuffix, opPrefixFold, opSuffixFold:
 		return 2
 	case opWildcard:
-		if !o.wc[0].hasStar() || len(o.wc[0].literalPrefix()) > 0 || len(o.wc[0].literalSuffix()) > 0 {
+		if len(o.wc[0].literalPrefix()) > 0 || len(o.wc[0].literalSuffix()) > 0 {
 			return 3
 		}
 	}
-	return 10
+	return scanCost
 }
 
-// opKey identifies an op's index entry, to count how many clauses share it.
-func opKey(node int32, o *op) string {
+// scanCost is the access cost of ops that only a scan of the node's list
+// can find.
+const scanCost = 10
+
+// shareKey identifies an op's index entry, to count how many clauses share
+// it. Ops found by scanning share one entry per node.
+func shareKey(node int32, o *op) string {
 	b := strconv.AppendInt(nil, int64(node), 10)
-	b = append(b, ':', byte(o.kind), ':')
+	b = append(b, ':')
+	if k, ok := exactKey(b, o); ok {
+		return string(k)
+	}
 	switch o.kind {
-	case opExactNumber:
-		if o.fOK {
-			b = strconv.AppendUint(b, math.Float64bits(o.f), 16)
+	case opPrefix, opSuffix, opPrefixFold, opSuffixFold:
+		b = append(append(b, byte(o.kind)), o.s...)
+	case opWildcard:
+		if p := o.wc[0].literalPrefix(); len(p) > 0 {
+			b = append(append(b, 'p'), p...)
+		} else if sfx := o.wc[0].literalSuffix(); len(sfx) > 0 {
+			b = append(append(b, 'x'), sfx...)
 		} else {
-			b = append(b, o.text...)
+			b = append(b, "scan"...)
 		}
-	case opExactLiteral:
-		b = append(b, byte(o.lit))
-	case opExactIP:
-		b = append(b, o.ipLo...)
 	default:
-		b = append(b, o.s...)
+		b = append(b, "scan"...)
 	}
 	return string(b)
 }
 
-// build indexes every pattern. Each clause is reachable from exactly one of
-// its positive fields, its access field, chosen to be selective: an exact
-// value shared by few other clauses beats a prefix, which beats a scan.
+// maxPairKeys bounds the entries a clause may put in a pair index (fields
+// listing several values multiply).
+const maxPairKeys = 16
+
+// exactKeys returns the keys of a field whose ops are all exact-class.
+func exactKeys(f *mfield) ([]string, bool) {
+	if f.absent {
+		return nil, false
+	}
+	var ks []string
+	for i := range f.ops {
+		k, ok := exactKey(nil, &f.ops[i])
+		if !ok {
+			return nil, false
+		}
+		ks = append(ks, string(k))
+	}
+	return ks, true
+}
+
+// build indexes every pattern. Each clause is found through its cheapest
+// access: one positive field (an exact value shared by few other clauses
+// beats a prefix, which beats a scan), or two exact fields together when
+// each alone is shared by many clauses.
 func build(entries []*patEntry) *machine {
 	m := &machine{root: &pathNode{id: 0}}
 	m.nodes = []*pathNode{m.root}
@@ -246,34 +397,86 @@ func build(entries []*patEntry) *machine {
 			}
 		}
 	}
+	// shared counts the clauses that would find a leaf through the same
+	// entry; for ops only a scan can find, every scanned op on the node
+	// counts. pairShared does the same for pairs of exact fields.
 	shared := map[string]int{}
-	for ci := range m.clauses {
-		for fi := range m.clauses[ci].fields {
-			f := &m.clauses[ci].fields[fi]
-			for oi := range f.ops {
-				shared[opKey(f.node, &f.ops[oi])]++
-			}
-		}
+	pairShared := map[string]int{}
+	type pairChoice struct {
+		a, b *mfield
+		keys []string
 	}
 	for ci := range m.clauses {
 		c := &m.clauses[ci]
-		best, bestCost, bestShare := -1, 0, 0
+		for fi := range c.fields {
+			f := &c.fields[fi]
+			for oi := range f.ops {
+				shared[shareKey(f.node, &f.ops[oi])]++
+			}
+		}
+		forEachPair(c, func(a, b *mfield, keys []string) {
+			for _, k := range keys {
+				pairShared[k]++
+			}
+		})
+	}
+	pairs := map[[2]int32]*pairIndex{}
+	for ci := range m.clauses {
+		c := &m.clauses[ci]
+		best, bestCost := -1, 0
 		for fi := range c.fields {
 			f := &c.fields[fi]
 			if f.absent {
 				continue
 			}
-			cost, share := 0, 0
+			// The expected work of finding this clause through field f: the
+			// clauses sharing each of its index entries, weighted by how
+			// loosely the entry selects.
+			cost := 0
 			for oi := range f.ops {
-				cost = max(cost, accessCost(&f.ops[oi]))
-				share += shared[opKey(f.node, &f.ops[oi])]
+				o := &f.ops[oi]
+				cost += accessCost(o) * shared[shareKey(f.node, o)]
 			}
-			if best < 0 || cost < bestCost || (cost == bestCost && share < bestShare) {
-				best, bestCost, bestShare = fi, cost, share
+			if best < 0 || cost < bestCost {
+				best, bestCost = fi, cost
 			}
 		}
 		if best < 0 {
 			m.absently = append(m.absently, int32(ci))
+			continue
+		}
+		// A pair lookup costs about two single ones.
+		var pc *pairChoice
+		pairCost := bestCost
+		forEachPair(c, func(a, b *mfield, keys []string) {
+			cost := 2 * len(keys)
+			for _, k := range keys {
+				cost += pairShared[k]
+			}
+			if cost < pairCost {
+				pairCost = cost
+				pc = &pairChoice{a, b, keys}
+			}
+		})
+		if pc != nil {
+			id := [2]int32{pc.a.node, pc.b.node}
+			p := pairs[id]
+			if p == nil {
+				p = &pairIndex{a: pc.a.node, b: pc.b.node, m: map[string][]int32{}}
+				pairs[id] = p
+				m.pairs = append(m.pairs, p)
+			}
+			for _, k := range pc.keys {
+				p.m[k] = append(p.m[k], int32(ci))
+			}
+			for oi := range pc.a.ops {
+				k, _ := exactKey(nil, &pc.a.ops[oi])
+				p.formsA |= formOf(k)
+			}
+			for oi := range pc.b.ops {
+				k, _ := exactKey(nil, &pc.b.ops[oi])
+				p.formsB |= formOf(k)
+			}
 			continue
 		}
 		f := &c.fields[best]
@@ -286,6 +489,37 @@ func build(entries []*patEntry) *machine {
 		}
 	}
 	return m
+}
+
+// forEachPair calls fn for every two exact fields of c (in node order) with
+// the pair keys the clause would index.
+func forEachPair(c *mclause, fn func(a, b *mfield, keys []string)) {
+	for i := range c.fields {
+		ka, ok := exactKeys(&c.fields[i])
+		if !ok {
+			continue
+		}
+		for j := range c.fields {
+			if j == i {
+				continue
+			}
+			a, b := &c.fields[i], &c.fields[j]
+			if a.node >= b.node {
+				continue
+			}
+			kb, ok := exactKeys(b)
+			if !ok || len(ka)*len(kb) > maxPairKeys {
+				continue
+			}
+			var keys []string
+			for _, x := range ka {
+				for _, y := range kb {
+					keys = append(keys, string(pairKey(nil, []byte(x), []byte(y))))
+				}
+			}
+			fn(a, b, keys)
+		}
+	}
 }
 
 // trie maps byte strings to clauses, for prefix and suffix lookups.
@@ -364,41 +598,19 @@ func (t *trie) eachSuffix(v []byte, sc *scratch) {
 	}
 }
 
-// candidates adds the clauses whose access field leaf l may satisfy.
+// candidates adds the clauses whose access field leaf v may satisfy.
 func (x *fieldIndex) candidates(v *value, sc *scratch) {
-	switch v.kind {
-	case vString:
-		if x.exact != nil {
-			sc.addCands(x.exact[string(v.str)])
-		}
-		if x.ips != nil {
-			if ip, ok := v.ipAddr(); ok {
-				sc.addCands(x.ips[string(ip)])
-			}
-		}
+	if x.exact != nil {
+		sc.keyA = eachKey(v, x.forms, sc.keyA, func(k []byte) { sc.addCands(x.exact[string(k)]) })
+	}
+	if v.kind == vString {
 		x.prefix.eachPrefix(v.str, sc)
 		x.suffix.eachSuffix(v.str, sc)
-		if x.fold != nil || x.prefixF.root != nil || x.suffixF.root != nil {
+		if x.prefixF.root != nil || x.suffixF.root != nil {
 			f := v.foldedString()
-			if x.fold != nil {
-				sc.addCands(x.fold[string(f)])
-			}
 			x.prefixF.eachPrefix(f, sc)
 			x.suffixF.eachSuffix(f, sc)
 		}
-	case vNumber:
-		if x.numbers != nil && v.numOK {
-			k := v.num
-			if k == 0 {
-				k = 0
-			}
-			sc.addCands(x.numbers[k])
-		}
-		if x.numText != nil {
-			sc.addCands(x.numText[string(v.str)])
-		}
-	default:
-		sc.addCands(x.lits[v.kind-vTrue])
 	}
 	for i := range x.scan {
 		r := &x.scan[i]

@@ -114,6 +114,9 @@ func (m *Matcher) AppendMatches(dst []string, event []byte) ([]string, error) {
 			x.candidates(&l.value, sc)
 		}
 	}
+	for _, p := range mc.pairs {
+		p.candidates(sc)
+	}
 	sc.addCands(mc.absently)
 	sc.matched = sc.matched[:0]
 	for _, ci := range sc.cands {
@@ -173,6 +176,9 @@ type scratch struct {
 	matched   []int32
 	chosen    []int32
 	budget    int
+	keyA      []byte // key buffers for index lookups
+	keyB      []byte
+	keyP      []byte
 }
 
 // backtrackBudget bounds the work of matching one event whose arrays make

@@ -94,13 +94,17 @@ func (w *wildcard) String() string {
 
 // Wildcard complexity. AWS rejects rules whose wildcards on one field could
 // leave too many partial matches alive at once ("Rule is too complex"). We
-// measure it as event-ruler does in spirit: simulate the union NFA of the
-// field's wildcard patterns (in quoted form) over every input and take the
-// largest number of simultaneously live positions.
+// measure it in the spirit of event-ruler's MachineComplexityEvaluator:
+// simulate the union NFA of the field's wildcard patterns (in quoted form,
+// as event-ruler sees values) over every input and take the largest number
+// of simultaneously live positions. The limit is set so that AWS's published
+// answers hold: "*:*:*:*:*:event-bus/*" (13) is rejected while
+// "/Users/*/dir/dir/dir/dir/dir/doc.txt" (8) and five unrepeated wildcards
+// (11) are accepted.
 
 const (
-	wildcardComplexityLimit = 10
-	complexitySubsetCap     = 20000 // bound on explored NFA subsets
+	wildcardComplexityLimit = 12
+	complexitySubsetCap     = 4096 // bound on explored NFA subsets
 )
 
 var errTooComplex = fmt.Errorf("Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character")
@@ -108,12 +112,18 @@ var errTooComplex = fmt.Errorf("Rule is too complex - try using fewer wildcard c
 // checkWildcardComplexity returns errTooComplex when the wildcards of one
 // field exceed the limit.
 func checkWildcardComplexity(ws []*wildcard) error {
-	if len(ws) == 0 {
-		return nil
+	if wildcardComplexity(ws, wildcardComplexityLimit) > wildcardComplexityLimit {
+		return errTooComplex
 	}
-	// Token streams: quote, pattern bytes (-1 for '*'), quote.
-	type nfa struct{ toks []int }
-	var machines []nfa
+	return nil
+}
+
+// wildcardComplexity returns the largest number of simultaneously live
+// partial matches, or a number above limit as soon as it exceeds it.
+func wildcardComplexity(ws []*wildcard, limit int) int {
+	// Token streams: quote, pattern bytes (-1 for '*'), quote. A state is
+	// machine<<16 | position of the next token.
+	var machines [][]int
 	alphabet := map[int]bool{'"': true}
 	anyStar := false
 	for _, w := range ws {
@@ -128,37 +138,42 @@ func checkWildcardComplexity(ws []*wildcard) error {
 				alphabet[int(c)] = true
 			}
 		}
-		toks = append(toks, '"')
-		machines = append(machines, nfa{toks})
+		machines = append(machines, append(toks, '"'))
+		if len(machines) > 1<<15 || len(toks) > 1<<15 {
+			return limit + 1
+		}
 	}
 	if !anyStar {
-		return nil
+		return 0
 	}
-	// A state is (machine, position); positions index the next token.
-	type state struct{ m, pos int }
-	closure := func(set map[state]bool) {
-		for s := range set {
-			for p := s.pos; p < len(machines[s.m].toks) && machines[s.m].toks[p] == -1; p++ {
-				set[state{s.m, p + 1}] = true
+	// closed adds the states reachable through '*' without input, sorted.
+	closed := func(set []uint32) []uint32 {
+		for i := 0; i < len(set); i++ {
+			m, pos := set[i]>>16, int(set[i]&0xffff)
+			if toks := machines[m]; pos < len(toks) && toks[pos] == -1 {
+				if nx := set[i] + 1; !slices.Contains(set, nx) {
+					set = append(set, nx)
+				}
 			}
 		}
+		slices.Sort(set)
+		return set
 	}
-	key := func(set map[state]bool) string {
-		ids := make([]int, 0, len(set))
-		for s := range set {
-			ids = append(ids, s.m<<16|s.pos)
-		}
-		slices.Sort(ids)
-		return fmt.Sprint(ids)
-	}
-	weight := func(set map[state]bool) int {
+	live := func(set []uint32) int { // the accepting state is not a live prefix
 		n := 0
-		for s := range set {
-			if s.pos < len(machines[s.m].toks) { // the accepting state is not a live prefix
+		for _, s := range set {
+			if int(s&0xffff) < len(machines[s>>16]) {
 				n++
 			}
 		}
 		return n
+	}
+	key := func(set []uint32) string {
+		b := make([]byte, 0, 4*len(set))
+		for _, s := range set {
+			b = append(b, byte(s>>24), byte(s>>16), byte(s>>8), byte(s))
+		}
+		return string(b)
 	}
 	bytesToTry := []int{-2} // -2 stands for any byte no pattern names
 	for b := range alphabet {
@@ -166,46 +181,49 @@ func checkWildcardComplexity(ws []*wildcard) error {
 	}
 	slices.Sort(bytesToTry)
 
-	start := map[state]bool{}
+	var start []uint32
 	for m := range machines {
-		start[state{m, 0}] = true
+		start = append(start, uint32(m)<<16)
 	}
-	closure(start)
+	start = closed(start)
+	best := live(start)
 	seen := map[string]bool{key(start): true}
-	queue := []map[state]bool{start}
+	queue := [][]uint32{start}
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
 		for _, b := range bytesToTry {
-			next := map[state]bool{}
-			for s := range cur {
-				toks := machines[s.m].toks
-				if s.pos >= len(toks) {
+			var next []uint32
+			for _, s := range cur {
+				toks := machines[s>>16]
+				pos := int(s & 0xffff)
+				if pos >= len(toks) {
 					continue
 				}
-				switch t := toks[s.pos]; {
-				case t == -1:
-					next[s] = true // '*' consumes any byte and stays
+				switch t := toks[pos]; {
+				case t == -1: // '*' consumes any byte and stays
+					next = append(next, s)
 				case t == b:
-					next[state{s.m, s.pos + 1}] = true
+					next = append(next, s+1)
 				}
 			}
 			if len(next) == 0 {
 				continue
 			}
-			closure(next)
-			if weight(next) > wildcardComplexityLimit {
-				return errTooComplex
+			next = closed(slices.Compact(next))
+			w := live(next)
+			if w > limit {
+				return w
 			}
-			k := key(next)
-			if !seen[k] {
+			best = max(best, w)
+			if k := key(next); !seen[k] {
 				if len(seen) >= complexitySubsetCap {
-					return errTooComplex
+					return limit + 1
 				}
 				seen[k] = true
 				queue = append(queue, next)
 			}
 		}
 	}
-	return nil
+	return best
 }
