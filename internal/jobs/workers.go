@@ -1,0 +1,206 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/vigilhq/vigil/internal/route"
+	"github.com/vigilhq/vigil/internal/store"
+)
+
+// maxGroupBatch bounds the events one grouped delivery carries; a bigger
+// group is delivered in several requests, group_interval apart.
+const maxGroupBatch = 1000
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	q *Queue
+}
+
+func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
+	return time.Now().Add(job.Args.Policy.Backoff(job.Attempt))
+}
+
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	a := job.Args
+	d := route.Delivery{
+		ID:       a.EventKey + "/" + a.Rule + "/" + a.Target,
+		Rule:     a.Rule,
+		Target:   a.Target,
+		Payload:  a.Payload,
+		EventIDs: []string{a.EventID},
+		Attempt:  job.Attempt,
+	}
+	return w.q.send(ctx, job.JobRow, d, a.Policy, a.NotAfter, a.AcceptedAt)
+}
+
+type flushWorker struct {
+	river.WorkerDefaults[FlushArgs]
+	q *Queue
+}
+
+func (w *flushWorker) NextRetry(job *river.Job[FlushArgs]) time.Time {
+	return time.Now().Add(job.Args.Policy.Backoff(job.Attempt))
+}
+
+// Work delivers the group's waiting events as one JSON array. Events that
+// arrive while it is being delivered stay in the group for the next flush,
+// group_interval later.
+func (w *flushWorker) Work(ctx context.Context, job *river.Job[FlushArgs]) error {
+	a := job.Args
+	q := w.q
+	members, err := store.GroupMembers(ctx, q.st.Q(), a.GroupID, maxGroupBatch)
+	if err != nil {
+		return err
+	}
+	if len(members) > 0 {
+		var body bytes.Buffer
+		body.WriteByte('[')
+		ids := make([]string, len(members))
+		for i, m := range members {
+			if i > 0 {
+				body.WriteByte(',')
+			}
+			body.Write(m.Payload)
+			ids[i] = m.EventID
+		}
+		body.WriteByte(']')
+		d := route.Delivery{
+			ID:       "group/" + a.GroupID + "/" + members[0].EventKey,
+			Rule:     a.Rule,
+			Target:   a.Target,
+			Payload:  body.Bytes(),
+			EventIDs: ids,
+			Attempt:  job.Attempt,
+		}
+		notAfter := a.FirstAt.Add(a.Policy.MaxAge)
+		if err := q.send(ctx, job.JobRow, d, a.Policy, notAfter, members[0].AddedAt); err != nil {
+			var cancel *river.JobCancelError
+			if !errors.As(err, &cancel) {
+				return err
+			}
+			// Dead-lettered (with the payload, for a redrive): the
+			// members leave the group so it is not stuck.
+		}
+	}
+	return q.st.InTx(ctx, func(tx store.Tx) error {
+		remaining, err := store.FinishFlush(ctx, tx, a.GroupID, members, time.Now())
+		if err != nil {
+			return err
+		}
+		if remaining > 0 {
+			next := a
+			next.FirstAt = time.Now().Add(a.Interval)
+			return q.InsertTx(ctx, tx, []river.InsertManyParams{FlushJob(next, next.FirstAt)})
+		}
+		return nil
+	})
+}
+
+// send delivers d and decides what a failure means: retry later, or
+// dead-letter now (the target said retrying cannot help, the policy's
+// attempts are used up, or the event is older than its max_age).
+func (q *Queue) send(ctx context.Context, job *rivertype.JobRow, d route.Delivery, p Policy, notAfter, acceptedAt time.Time) error {
+	box := q.sender.Load()
+	if box == nil {
+		return errors.New("no sender configured")
+	}
+	retry, err := box.s.Send(ctx, d)
+	if err == nil {
+		q.metrics.delivered(d.Rule, d.Target, time.Since(acceptedAt))
+		return nil
+	}
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		// Shutting down or timed out: not the target's fault alone; retry.
+		retry = true
+	}
+	now := time.Now()
+	final := ""
+	switch {
+	case !retry:
+		final = "not retryable"
+	case job.Attempt >= p.MaxAttempts:
+		final = fmt.Sprintf("retry policy exhausted after %d attempts", job.Attempt)
+	case !notAfter.IsZero() && now.Add(p.Backoff(job.Attempt)/2).After(notAfter):
+		final = fmt.Sprintf("retry policy exhausted: older than max_age %s", p.MaxAge)
+	}
+	log := q.log.With("job_id", job.ID, "rule", d.Rule, "target", d.Target, "event_id", firstOr(d.EventIDs), "attempt", job.Attempt)
+	if final == "" {
+		q.metrics.failed(d.Rule, d.Target, "retry")
+		log.Warn("delivery failed; will retry", "error", err.Error())
+		return err
+	}
+	args := job.EncodedArgs
+	kind := job.Kind
+	if job.Kind == KindFlush {
+		// A dead-lettered flush keeps the payload it tried to deliver, so
+		// a redrive sends exactly that.
+		kind = KindDeliver
+		args, _ = json.Marshal(DeliverArgs{
+			EventKey: "group/" + d.ID, EventID: firstOr(d.EventIDs), Rule: d.Rule, Target: d.Target,
+			Payload: d.Payload, AcceptedAt: acceptedAt, Policy: p,
+		})
+	}
+	dl := &store.DeadLetter{
+		JobID: job.ID, Kind: kind, Rule: d.Rule, Target: d.Target, EventID: firstOr(d.EventIDs),
+		Args: args, Attempts: job.Attempt, LastError: err.Error() + " (" + final + ")", FailedAt: now,
+	}
+	if derr := store.AddDeadLetter(context.WithoutCancel(ctx), q.st.Q(), dl); derr != nil {
+		// Not recorded: let River retry the job rather than lose it.
+		return fmt.Errorf("%w (and recording the dead letter failed: %v)", err, derr)
+	}
+	q.metrics.failed(d.Rule, d.Target, "dead_letter")
+	log.Error("delivery dead-lettered", "error", err.Error(), "reason", final)
+	return river.JobCancel(fmt.Errorf("%w (%s)", err, final))
+}
+
+func firstOr(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// ErrRedriven is returned by Redrive for a dead letter already redriven.
+var ErrRedriven = errors.New("dead letter was already redriven")
+
+// Redrive retries the dead letter of job id as a new job with a fresh
+// retry budget (its max_age counts from now), and returns the new job's id.
+func (q *Queue) Redrive(ctx context.Context, jobID int64) (int64, error) {
+	var newID int64
+	err := q.st.InTx(ctx, func(tx store.Tx) error {
+		dl, err := store.GetDeadLetter(ctx, tx, jobID)
+		if err != nil {
+			return err
+		}
+		ok, err := store.ClaimRedrive(ctx, tx, jobID, time.Now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrRedriven
+		}
+		if dl.Kind != KindDeliver {
+			return fmt.Errorf("dead letter %d: cannot redrive a job of kind %q", jobID, dl.Kind)
+		}
+		var a DeliverArgs
+		if err := json.Unmarshal(dl.Args, &a); err != nil {
+			return fmt.Errorf("dead letter %d: %w", jobID, err)
+		}
+		a.NotAfter = time.Now().Add(a.Policy.MaxAge)
+		p := DeliverJob(a)
+		newID, err = q.c.insertOneTx(ctx, tx, p.Args, p.InsertOpts)
+		if err != nil {
+			return err
+		}
+		return store.SetRedriveJob(ctx, tx, jobID, newID)
+	})
+	return newID, err
+}
