@@ -63,10 +63,10 @@ func (p Policy) Backoff(attempt int) time.Duration {
 
 // DeliverArgs is the job that sends one event's payload to one target.
 type DeliverArgs struct {
-	EventKey string          `json:"event_key"`
-	EventID  string          `json:"event_id"`
-	Rule     string          `json:"rule"`
-	Target   string          `json:"target"`
+	EventKey string `json:"event_key"`
+	EventID  string `json:"event_id"`
+	Rule     string `json:"rule"`
+	Target   string `json:"target"`
 	// Payload is exactly what the target receives. It is []byte (base64
 	// in the job's JSON), not json.RawMessage: the databases store job
 	// arguments as jsonb, which would reformat it.
@@ -303,4 +303,6 @@ func (l levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
 	return levelFilter{l.Handler.WithAttrs(a), l.min}
 }
 
-func (l levelFilter) WithGroup(n string) slog.Handler { return levelFilter{l.Handler.WithGroup(n), l.min} }
+func (l levelFilter) WithGroup(n string) slog.Handler {
+	return levelFilter{l.Handler.WithGroup(n), l.min}
+}
