@@ -105,7 +105,14 @@ func (w *world) generateFindings(n int, r *rand.Rand) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	const stamp = "2006-01-02T15:04:05.000Z"
 	for i := 0; i < n; i++ {
+		// Half the findings land in the default account and region, where
+		// a scan usually looks; the rest spread over the scenario.
 		p := places[r.IntN(len(places))]
+		if r.IntN(2) == 0 {
+			if a := w.account(w.defaultAccount); a != nil {
+				p = place{a, w.defaultRegion}
+			}
+		}
 		c := controls[r.IntN(len(controls))]
 		acct, region := p.acct.ID, p.region
 		compliance := pick(r, []string{"PASSED", "FAILED", "WARNING", "NOT_AVAILABLE"}, []int{55, 40, 3, 2})

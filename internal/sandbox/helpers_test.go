@@ -32,10 +32,11 @@ func cfg(sb *sandbox.Sandbox, region string) aws.Config {
 
 func cfgKeys(sb *sandbox.Sandbox, region, id, secret, token string) aws.Config {
 	return aws.Config{
-		Region:           region,
-		Credentials:      credentials.NewStaticCredentialsProvider(id, secret, token),
-		BaseEndpoint:     aws.String(sb.URL()),
-		RetryMaxAttempts: 1,
+		Region:       region,
+		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
+		BaseEndpoint: aws.String(sb.URL()),
+		// The SDK's standard retryer (3 attempts) as users get it: the
+		// sandbox only answers retryable errors when a fault asks for them.
 	}
 }
 
