@@ -1,0 +1,210 @@
+package awsx_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/vigilhq/vigil/internal/awsx"
+	"github.com/vigilhq/vigil/internal/sandbox"
+)
+
+var ctx = context.Background()
+
+// isolate gives the test a clean AWS environment: static keys, a region,
+// no profile files, and none of the machine's AWS_* settings.
+func isolate(t *testing.T) {
+	dir := t.TempDir()
+	for _, kv := range os.Environ() {
+		if k, _, _ := cut(kv); len(k) > 4 && k[:4] == "AWS_" {
+			t.Setenv(k, "")
+			os.Unsetenv(k)
+		}
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAAWSXTEST00000001")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "ap-northeast-1")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+func cut(kv string) (string, string, bool) {
+	for i := range kv {
+		if kv[i] == '=' {
+			return kv[:i], kv[i+1:], true
+		}
+	}
+	return kv, "", false
+}
+
+func startSandbox(t *testing.T, sc *sandbox.Scenario) *sandbox.Sandbox {
+	sb, err := sandbox.Start(ctx, sandbox.Options{Scenario: sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return sb
+}
+
+func ops(sb *sandbox.Sandbox) []string {
+	var out []string
+	for _, c := range sb.Calls() {
+		out = append(out, c.Service+":"+c.Operation)
+	}
+	return out
+}
+
+func TestEndpointURLFromEnvironment(t *testing.T) {
+	isolate(t)
+	sb := startSandbox(t, sandbox.Demo())
+	t.Setenv("AWS_ENDPOINT_URL", sb.URL())
+	cfg, err := awsx.Load(ctx, awsx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(id.Account) != "111122223333" {
+		t.Errorf("account = %s", aws.ToString(id.Account))
+	}
+	if got := ops(sb); len(got) != 1 || got[0] != "sts:GetCallerIdentity" {
+		t.Errorf("sandbox calls = %v", got)
+	}
+}
+
+func TestServiceEndpointOverridesGlobal(t *testing.T) {
+	isolate(t)
+	main := startSandbox(t, sandbox.Demo())
+	other := startSandbox(t, &sandbox.Scenario{Accounts: []*sandbox.Account{{ID: "222233334444"}}})
+	t.Setenv("AWS_ENDPOINT_URL", main.URL())
+	t.Setenv("AWS_ENDPOINT_URL_STS", other.URL())
+	cfg, err := awsx.Load(ctx, awsx.Options{Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(id.Account) != "222233334444" {
+		t.Errorf("STS went to %s, want the AWS_ENDPOINT_URL_STS sandbox", aws.ToString(id.Account))
+	}
+	if _, err := ec2.NewFromConfig(cfg).DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := securityhub.NewFromConfig(cfg).GetFindings(ctx, &securityhub.GetFindingsInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ops(main); len(got) != 2 || got[0] != "ec2:DescribeInstances" || got[1] != "securityhub:GetFindings" {
+		t.Errorf("main sandbox calls = %v", got)
+	}
+	if got := ops(other); len(got) != 1 || got[0] != "sts:GetCallerIdentity" {
+		t.Errorf("STS sandbox calls = %v", got)
+	}
+	for _, c := range main.Calls() {
+		if c.Region != "us-east-1" {
+			t.Errorf("%s signed for %s, want the us-east-1 option", c.Operation, c.Region)
+		}
+	}
+}
+
+func TestAccountsAssumeRole(t *testing.T) {
+	isolate(t)
+	sb := startSandbox(t, sandbox.Demo())
+	t.Setenv("AWS_ENDPOINT_URL", sb.URL())
+	base, err := awsx.Load(ctx, awsx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accts := awsx.NewAccounts(base, "111122223333", "vigil-remediation", "vigil-test")
+	for _, tc := range []struct{ account, wantARN string }{
+		{"111122223333", "arn:aws:iam::111122223333:root"},
+		{"123456789012", "arn:aws:sts::123456789012:assumed-role/vigil-remediation/vigil-test"},
+	} {
+		cfg, err := accts.Config(tc.account, "us-west-2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if aws.ToString(id.Arn) != tc.wantARN {
+			t.Errorf("account %s acts as %s, want %s", tc.account, aws.ToString(id.Arn), tc.wantARN)
+		}
+		// The assumed account's own resources are visible.
+		out, err := ec2.NewFromConfig(cfg).DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.account == "123456789012" && (len(out.Reservations) != 1 || aws.ToString(out.Reservations[0].Instances[0].InstanceId) != "i-abcd1111") {
+			t.Errorf("instances in 123456789012/us-west-2 = %+v", out.Reservations)
+		}
+	}
+	// Credentials are cached: one AssumeRole for several calls.
+	cfg, _ := accts.Config("123456789012", "")
+	for range 3 {
+		if _, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for _, c := range sb.Calls() {
+		if c.Operation == "AssumeRole" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("AssumeRole called %d times, want 1", n)
+	}
+	if _, err := accts.Config("12", ""); err == nil {
+		t.Error("a bad account id was accepted")
+	}
+}
+
+func TestRetriesRideOverThrottling(t *testing.T) {
+	isolate(t)
+	sb := startSandbox(t, sandbox.Demo())
+	t.Setenv("AWS_ENDPOINT_URL", sb.URL())
+	if _, err := sb.AddFault(sandbox.Fault{Service: "ec2", Error: "throttle", Count: 4}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := awsx.Load(ctx, awsx.Options{MaxAttempts: 5, MaxBackoff: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ec2.NewFromConfig(cfg).DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+		t.Fatalf("5 attempts should ride over 4 throttles: %v", err)
+	}
+	if _, err := sb.AddFault(sandbox.Fault{Service: "ec2", Error: "throttle", Count: 2}); err != nil {
+		t.Fatal(err)
+	}
+	two, err := awsx.Load(ctx, awsx.Options{MaxAttempts: 2, MaxBackoff: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ec2.NewFromConfig(two).DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err == nil {
+		t.Error("2 attempts should not ride over 2 throttles")
+	}
+}
+
+func TestRoleARN(t *testing.T) {
+	if got, err := awsx.RoleARN("111122223333", "vigil"); err != nil || got != "arn:aws:iam::111122223333:role/vigil" {
+		t.Errorf("RoleARN = %q, %v", got, err)
+	}
+	if got, _ := awsx.RoleARN("", "arn:aws-cn:iam::111122223333:role/x"); got != "arn:aws-cn:iam::111122223333:role/x" {
+		t.Errorf("full ARN changed: %q", got)
+	}
+	if _, err := awsx.RoleARN("111122223333", "bad role"); err == nil {
+		t.Error("bad role name accepted")
+	}
+}
