@@ -44,9 +44,13 @@ func BenchmarkCityLots(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	events := corpus.CityLots(20000, 1)
+	plain, structured := corpus.CityLots(20000, 1), corpus.CityLots2(20000, 1)
 	for _, rs := range sets {
 		b.Run(rs.Name, func(b *testing.B) {
+			events := plain
+			if corpus.UsesCityLots2(rs.Name) {
+				events = structured
+			}
 			m := NewMatcher()
 			for i, r := range rs.Rules {
 				if err := m.AddPattern(fmt.Sprint(rs.Name, i), r); err != nil {

@@ -1,7 +1,9 @@
 package pattern
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -271,6 +273,19 @@ func (p *jparser) str() (string, error) {
 func scanString(s []byte, i int) (end int, escaped, ok bool) {
 	i++
 	for i < len(s) {
+		// Eight bytes at a time to the first quote, backslash or control
+		// character.
+		for i+8 <= len(s) {
+			w := binary.LittleEndian.Uint64(s[i:])
+			if m := stringStop(w) | controlBytes(w); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		switch {
 		case c == '"':

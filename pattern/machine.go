@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -72,22 +73,23 @@ func (n *pathNode) ensure(seg string, nodes *[]*pathNode) *pathNode {
 // mfield and mclause are a compiled clause bound to trie nodes.
 type mfield struct {
 	node   int32
-	ops    []op
 	absent bool
+	preds  []int32 // the field's alternatives, in machine.preds
+	ops    []op    // the same, used while building
 }
 
-func (f *mfield) match(v *value) bool {
-	for i := range f.ops {
-		if f.ops[i].match(v) {
-			return true
-		}
-	}
-	return false
+// pred is one distinct (path, matcher) of all the patterns: clauses that
+// test the same thing share it, so each is evaluated once per event.
+type pred struct {
+	node int32
+	op   op
 }
 
 type mclause struct {
-	pat    int32
-	fields []mfield
+	pat     int32
+	implied uint64   // fields (by index) its access entry already proved
+	fields  []mfield // in path order, which array consistency needs
+	order   []int32  // field indexes, most selective first, to fail fast
 }
 
 // machine is an immutable snapshot of every pattern, indexed for matching.
@@ -96,6 +98,7 @@ type machine struct {
 	nodes    []*pathNode
 	clauses  []mclause
 	names    []string
+	preds    []pred
 	pairs    []*pairIndex // clauses found through two exact fields at once
 	absently []int32      // clauses with no positive field: candidates for every event
 }
@@ -397,6 +400,22 @@ func build(entries []*patEntry) *machine {
 			}
 		}
 	}
+	predIDs := map[string]int32{}
+	for ci := range m.clauses {
+		for fi := range m.clauses[ci].fields {
+			f := &m.clauses[ci].fields[fi]
+			for oi := range f.ops {
+				k := predKey(f.node, &f.ops[oi])
+				id, ok := predIDs[k]
+				if !ok {
+					id = int32(len(m.preds))
+					predIDs[k] = id
+					m.preds = append(m.preds, pred{node: f.node, op: f.ops[oi]})
+				}
+				f.preds = append(f.preds, id)
+			}
+		}
+	}
 	// shared counts the clauses that would find a leaf through the same
 	// entry; for ops only a scan can find, every scanned op on the node
 	// counts. pairShared does the same for pairs of exact fields.
@@ -419,6 +438,22 @@ func build(entries []*patEntry) *machine {
 				pairShared[k]++
 			}
 		})
+	}
+	for ci := range m.clauses {
+		c := &m.clauses[ci]
+		sel := make([]int, len(c.fields))
+		c.order = make([]int32, len(c.fields))
+		for fi := range c.fields {
+			f := &c.fields[fi]
+			c.order[fi] = int32(fi)
+			for oi := range f.ops {
+				sel[fi] += accessCost(&f.ops[oi]) * shared[shareKey(f.node, &f.ops[oi])]
+			}
+			if f.absent {
+				sel[fi] = math.MaxInt32 // cheap to check, but rarely decisive
+			}
+		}
+		slices.SortStableFunc(c.order, func(a, b int32) int { return sel[a] - sel[b] })
 	}
 	pairs := map[[2]int32]*pairIndex{}
 	for ci := range m.clauses {
@@ -469,6 +504,7 @@ func build(entries []*patEntry) *machine {
 			for _, k := range pc.keys {
 				p.m[k] = append(p.m[k], int32(ci))
 			}
+			c.implied |= fieldBit(c, pc.a) | fieldBit(c, pc.b)
 			for oi := range pc.a.ops {
 				k, _ := exactKey(nil, &pc.a.ops[oi])
 				p.formsA |= formOf(k)
@@ -484,11 +520,81 @@ func build(entries []*patEntry) *machine {
 		if n.idx == nil {
 			n.idx = &fieldIndex{}
 		}
-		for oi := range f.ops {
-			n.idx.add(&f.ops[oi], int32(ci))
+		for _, pid := range f.preds {
+			n.idx.add(&m.preds[pid].op, int32(ci))
+		}
+		if _, exact := exactKeys(f); exact {
+			c.implied |= fieldBit(c, f)
 		}
 	}
+	m.compact()
 	return m
+}
+
+// fieldBit is the implied bit of field f of c (fields past 64 get none).
+func fieldBit(c *mclause, f *mfield) uint64 {
+	for i := range c.fields {
+		if &c.fields[i] == f && i < 64 {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// compact moves every clause's fields, pred lists and order into shared
+// arrays, so that verifying a candidate touches one or two cache lines.
+func (m *machine) compact() {
+	nf, np := 0, 0
+	for ci := range m.clauses {
+		nf += len(m.clauses[ci].fields)
+		for _, f := range m.clauses[ci].fields {
+			np += len(f.preds)
+		}
+	}
+	fields := make([]mfield, 0, nf)
+	order := make([]int32, 0, nf)
+	preds := make([]int32, 0, np)
+	for ci := range m.clauses {
+		c := &m.clauses[ci]
+		start := len(fields)
+		for _, f := range c.fields {
+			ps := len(preds)
+			preds = append(preds, f.preds...)
+			fields = append(fields, mfield{node: f.node, absent: f.absent, preds: preds[ps:len(preds):len(preds)]})
+		}
+		c.fields = fields[start:len(fields):len(fields)]
+		os := len(order)
+		order = append(order, c.order...)
+		c.order = order[os:len(order):len(order)]
+	}
+}
+
+// predKey identifies a matcher exactly, so equal ones share a pred.
+func predKey(node int32, o *op) string {
+	b := strconv.AppendInt(nil, int64(node), 10)
+	b = append(b, '|', byte(o.kind), byte(o.lit))
+	b = strconv.AppendQuote(b, string(o.s))
+	b = strconv.AppendQuote(b, o.text)
+	b = strconv.AppendBool(b, o.fOK)
+	for _, f := range []float64{o.f, o.lo, o.hi} {
+		b = strconv.AppendUint(append(b, ','), math.Float64bits(f), 16)
+	}
+	b = strconv.AppendBool(b, o.loX)
+	b = strconv.AppendBool(b, o.hiX)
+	b = strconv.AppendQuote(b, string(o.ipLo))
+	b = strconv.AppendQuote(b, string(o.ipHi))
+	for _, x := range o.set {
+		b = strconv.AppendQuote(b, string(x))
+	}
+	b = append(b, '|')
+	for _, f := range o.nums {
+		b = strconv.AppendUint(append(b, ','), math.Float64bits(f), 16)
+	}
+	b = append(b, '|')
+	for i := range o.wc {
+		b = strconv.AppendQuote(b, o.wc[i].String())
+	}
+	return string(b)
 }
 
 // forEachPair calls fn for every two exact fields of c (in node order) with

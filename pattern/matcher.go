@@ -172,6 +172,9 @@ type scratch struct {
 	nodeTail  []int32
 	clauseGen []uint32
 	patGen    []uint32
+	predGen   []uint32
+	predVal   []bool
+	mc        *machine
 	cands     []int32
 	matched   []int32
 	chosen    []int32
@@ -193,8 +196,12 @@ func (sc *scratch) reset(mc *machine) {
 		clear(sc.nodeGen)
 		clear(sc.clauseGen)
 		clear(sc.patGen)
+		clear(sc.predGen)
 		sc.gen = 1
 	}
+	sc.mc = mc
+	sc.predGen = grow(sc.predGen, len(mc.preds))
+	sc.predVal = grow(sc.predVal, len(mc.preds))
 	sc.nodeGen = grow(sc.nodeGen, len(mc.nodes))
 	sc.nodeHead = grow(sc.nodeHead, len(mc.nodes))
 	sc.nodeTail = grow(sc.nodeTail, len(mc.nodes))
@@ -257,26 +264,48 @@ func (sc *scratch) addCands(cs []int32) {
 	}
 }
 
-// verify checks every field of a candidate clause against the event.
+// verify checks every field of a candidate clause against the event. A first
+// pass, most selective field first, asks only whether some leaf matches each
+// field; when leaves sit in arrays, the clause must then also be satisfied by
+// leaves from consistent array elements.
 func (sc *scratch) verify(c *mclause) (bool, error) {
+	trails := false
+	for _, fi := range c.order {
+		if c.implied&(1<<fi) != 0 {
+			continue
+		}
+		f := &c.fields[fi]
+		h := sc.head(f.node)
+		if f.absent {
+			if h >= 0 && !sc.anyTrail {
+				return false, nil
+			}
+			continue
+		}
+		ok := false
+		for _, pid := range f.preds {
+			if sc.predHit(pid) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false, nil
+		}
+	}
 	if !sc.anyTrail {
+		return true, nil
+	}
+	for fi := range c.fields {
+		for l := sc.head(c.fields[fi].node); l >= 0; l = sc.leaves[l].next {
+			if sc.leaves[l].trailLen > 0 {
+				trails = true
+			}
+		}
+	}
+	if !trails {
 		for fi := range c.fields {
-			f := &c.fields[fi]
-			h := sc.head(f.node)
-			if f.absent {
-				if h >= 0 {
-					return false, nil
-				}
-				continue
-			}
-			ok := false
-			for l := h; l >= 0; l = sc.leaves[l].next {
-				if f.match(&sc.leaves[l].value) {
-					ok = true
-					break
-				}
-			}
-			if !ok {
+			if c.fields[fi].absent && sc.head(c.fields[fi].node) >= 0 {
 				return false, nil
 			}
 		}
@@ -284,6 +313,34 @@ func (sc *scratch) verify(c *mclause) (bool, error) {
 	}
 	sc.chosen = sc.chosen[:0]
 	return sc.backtrack(c, 0)
+}
+
+// predHit reports whether some leaf satisfies pred pid, computing it once
+// per event.
+func (sc *scratch) predHit(pid int32) bool {
+	if sc.predGen[pid] == sc.gen {
+		return sc.predVal[pid]
+	}
+	p := &sc.mc.preds[pid]
+	hit := false
+	for l := sc.head(p.node); l >= 0; l = sc.leaves[l].next {
+		if p.op.match(&sc.leaves[l].value) {
+			hit = true
+			break
+		}
+	}
+	sc.predGen[pid], sc.predVal[pid] = sc.gen, hit
+	return hit
+}
+
+// fieldMatch reports whether leaf l satisfies one of field f's alternatives.
+func (sc *scratch) fieldMatch(f *mfield, l int32) bool {
+	for _, pid := range f.preds {
+		if sc.mc.preds[pid].op.match(&sc.leaves[l].value) {
+			return true
+		}
+	}
+	return false
 }
 
 // backtrack looks for leaves, one per positive field in path order, taken
@@ -307,7 +364,7 @@ func (sc *scratch) backtrack(c *mclause, i int) (bool, error) {
 		return sc.backtrack(c, i+1)
 	}
 	for l := sc.head(f.node); l >= 0; l = sc.leaves[l].next {
-		if !f.match(&sc.leaves[l].value) || !sc.consistent(l) {
+		if !sc.fieldMatch(f, l) || !sc.consistent(l) {
 			continue
 		}
 		sc.chosen = append(sc.chosen, l)

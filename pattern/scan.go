@@ -1,7 +1,6 @@
 package pattern
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
@@ -50,6 +49,9 @@ func (p *scanner) fail(i int, reason string) error {
 }
 
 func skipWS(s []byte, i int) int {
+	if i < len(s) && s[i] > ' ' {
+		return i
+	}
 	for i < len(s) {
 		switch s[i] {
 		case ' ', '\t', '\n', '\r':
@@ -270,34 +272,103 @@ func (p *scanner) skip(i int) (int, error) {
 }
 
 const (
-	ones   = 0x0101010101010101
-	highs  = 0x8080808080808080
-	quotes = 0x2222222222222222 // "
-	bit5   = 0x2020202020202020
-	opens  = 0x7b7b7b7b7b7b7b7b // { ([ after |0x20)
-	closes = 0x7d7d7d7d7d7d7d7d // } (] after |0x20)
+	ones    = 0x0101010101010101
+	highs   = 0x8080808080808080
+	quotes  = 0x2222222222222222 // "
+	slashes = 0x5c5c5c5c5c5c5c5c // \
+	bit5    = 0x2020202020202020
+	opens   = 0x7b7b7b7b7b7b7b7b // { ([ after |0x20)
+	closes  = 0x7d7d7d7d7d7d7d7d // } (] after |0x20)
 )
 
-// structural returns a word with the high bit set in the lowest byte that is
-// one of " [ ] { } (bytes above the first such byte may be flagged falsely).
+// zeroBytes flags (high bit) the lowest zero byte of x; bytes above it may
+// be flagged falsely, so callers only trust the lowest flag.
+func zeroBytes(x uint64) uint64 { return (x - ones) &^ x & highs }
+
+// structural flags the lowest byte of w that is one of " [ ] { }.
 func structural(w uint64) uint64 {
 	x := w | bit5
-	a := x ^ opens
-	b := x ^ closes
-	c := w ^ quotes
-	return ((a-ones)&^a | (b-ones)&^b | (c-ones)&^c) & highs
+	return zeroBytes(x^opens) | zeroBytes(x^closes) | zeroBytes(w^quotes)
 }
 
-// skipContainer passes over the object or array at s[i], eight bytes at a
-// time until a bracket or quote shows up.
+// controlBytes flags the lowest byte of w below 0x20.
+func controlBytes(w uint64) uint64 {
+	return (w - 0x2020202020202020) &^ w & highs
+}
+
+// stringStop flags the lowest byte of w that is a quote or a backslash.
+func stringStop(w uint64) uint64 {
+	return zeroBytes(w^quotes) | zeroBytes(w^slashes)
+}
+
+// exactZero flags (high bit) exactly the zero bytes of x.
+func exactZero(x uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	return ^(((x & low7) + low7) | x) & highs
+}
+
+// skipContainer passes over the object or array at s[i]. It reads eight
+// bytes at a time, counting brackets by popcount, and drops to a byte loop
+// only for words holding a quote or a bracket that may close the container.
 func (p *scanner) skipContainer(i int) (int, error) {
 	s := p.s
 	start := i
 	depth := 0
 	for i < len(s) {
 		for i+8 <= len(s) {
-			m := structural(binary.LittleEndian.Uint64(s[i:]))
-			if m != 0 {
+			w := binary.LittleEndian.Uint64(s[i:])
+			if exactZero(w^quotes) != 0 {
+				break
+			}
+			x := w | bit5
+			open := bits.OnesCount64(exactZero(x ^ opens))
+			cl := exactZero(x ^ closes)
+			if cl != 0 && depth-bits.OnesCount64(cl) <= 0 {
+				break // this word may end the container
+			}
+			depth += open - bits.OnesCount64(cl)
+			if p.depth+depth > maxEventDepth {
+				return i, p.fail(i, "nesting too deep")
+			}
+			i += 8
+		}
+		// Byte at a time for the rest of this word.
+		for end := min(i+8, len(s)); i < end; {
+			switch s[i] {
+			case '{', '[':
+				depth++
+				if p.depth+depth > maxEventDepth {
+					return i, p.fail(i, "nesting too deep")
+				}
+				i++
+			case '}', ']':
+				depth--
+				i++
+				if depth == 0 {
+					return i, nil
+				}
+			case '"':
+				e, ok := skipString(s, i)
+				if !ok {
+					return e, p.fail(i, "unterminated string")
+				}
+				i = e
+				end = i // resume word at a time after the string
+			default:
+				i++
+			}
+		}
+	}
+	return i, p.fail(start, "unterminated object or array")
+}
+
+// skipString returns the index past the closing quote of the string at
+// s[i] == '"', honouring backslash escapes.
+func skipString(s []byte, i int) (int, bool) {
+	i++
+	for i < len(s) {
+		for i+8 <= len(s) {
+			if m := stringStop(binary.LittleEndian.Uint64(s[i:])); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
 				break
 			}
@@ -307,49 +378,13 @@ func (p *scanner) skipContainer(i int) (int, error) {
 			break
 		}
 		switch s[i] {
-		case '{', '[':
-			depth++
-			if p.depth+depth > maxEventDepth {
-				return i, p.fail(i, "nesting too deep")
-			}
-			i++
-		case '}', ']':
-			depth--
-			i++
-			if depth == 0 {
-				return i, nil
-			}
 		case '"':
-			end, ok := skipString(s, i)
-			if !ok {
-				return end, p.fail(i, "unterminated string")
-			}
-			i = end
+			return i + 1, true
+		case '\\':
+			i += 2
 		default:
 			i++
 		}
 	}
-	return i, p.fail(start, "unterminated object or array")
-}
-
-// skipString returns the index past the closing quote of the string at
-// s[i] == '"', honouring backslash escapes.
-func skipString(s []byte, i int) (int, bool) {
-	j := i + 1
-	for {
-		k := bytes.IndexByte(s[j:], '"')
-		if k < 0 {
-			return len(s), false
-		}
-		q := j + k
-		// The quote is escaped if an odd number of backslashes precede it.
-		n := 0
-		for b := q - 1; b > i && s[b] == '\\'; b-- {
-			n++
-		}
-		if n%2 == 0 {
-			return q + 1, true
-		}
-		j = q + 1
-	}
+	return len(s), false
 }

@@ -79,11 +79,23 @@ var stTypes = []string{"ST", "AVE", "WAY", "BLVD", "TER", "PL", "CT", "DR", "LN"
 // The rule sets name these lots; the generator emits them now and then.
 var namedLots = []string{"1430022", "2607117", "2607218", "3745012", "VACSTWIL"}
 
-// CityLots returns n CityLots-shaped GeoJSON features, one compact JSON
-// line each (about 900 bytes), generated from seed. They have the shape of
-// event-ruler's citylots2 records: string properties, and a geometry whose
-// coordinates are arrays of {"x","y","z"} objects plus firstCoordinates.
-func CityLots(n int, seed uint64) [][]byte {
+// CityLots returns n CityLots records, one compact JSON line each (450-900
+// bytes), generated from seed with the shape of the samples in
+// shared/data/citylots: a GeoJSON Feature with string properties and a
+// geometry whose coordinates are bare [lon, lat, 0] triples.
+func CityLots(n int, seed uint64) [][]byte { return cityLots(n, seed, false) }
+
+// CityLots2 returns records shaped like event-ruler's citylots2, which the
+// NUMERIC and COMPLEX_ARRAYS rule sets need: coordinates are {"x","y","z"}
+// objects and the geometry also has firstCoordinates.
+func CityLots2(n int, seed uint64) [][]byte { return cityLots(n, seed, true) }
+
+// UsesCityLots2 reports whether a rule set needs the citylots2 shape.
+func UsesCityLots2(ruleSet string) bool {
+	return ruleSet == "NUMERIC" || ruleSet == "COMPLEX_ARRAYS"
+}
+
+func cityLots(n int, seed uint64, structured bool) [][]byte {
 	r := rand.New(rand.NewPCG(seed, 0xc17))
 	out := make([][]byte, n)
 	var b strings.Builder
@@ -109,18 +121,26 @@ func CityLots(n int, seed uint64) [][]byte {
 		lat := 37.70 + r.Float64()*0.12
 		fmt.Fprintf(&b, `{"type":"Feature","properties":{"MAPBLKLOT":%q,"BLKLOT":%q,"BLOCK_NUM":%q,"LOT_NUM":%q,"FROM_ST":"%d","TO_ST":"%d","STREET":%q,"ST_TYPE":%q,"ODD_EVEN":%q},`,
 			mapblklot, mapblklot, block, lot, from, from+r.IntN(40), street, stTypes[r.IntN(len(stTypes))], odd)
-		fmt.Fprintf(&b, `"geometry":{"type":%q,"firstCoordinates":{"x":%s,"y":%s,"z":0},"coordinates":[[`, gtype, coord(lon), coord(lat))
-		k := 5 + r.IntN(8)
+		fmt.Fprintf(&b, `"geometry":{"type":%q,`, gtype)
+		if structured {
+			fmt.Fprintf(&b, `"firstCoordinates":{"x":%s,"y":%s,"z":0},`, coord(lon), coord(lat))
+		}
+		b.WriteString(`"coordinates":[[`)
+		k := 5 + r.IntN(10)
 		for j := 0; j < k; j++ {
 			if j > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, `{"x":%s,"y":%s,"z":0}`, coord(lon+r.Float64()*0.0004), coord(lat+r.Float64()*0.0004))
+			x, y := coord(lon+r.Float64()*0.0004), coord(lat+r.Float64()*0.0004)
+			if structured {
+				fmt.Fprintf(&b, `{"x":%s,"y":%s,"z":0}`, x, y)
+			} else {
+				fmt.Fprintf(&b, `[%s,%s,0]`, x, y)
+			}
 		}
 		b.WriteString("]]}}")
 		out[i] = []byte(b.String())
 	}
 	return out
 }
-
 func coord(f float64) string { return strconv.FormatFloat(f, 'f', 14, 64) }
