@@ -142,6 +142,9 @@ type client interface {
 	stopAndCancel(ctx context.Context) error
 	insertTx(ctx context.Context, tx store.Tx, params []river.InsertManyParams) error
 	insertOneTx(ctx context.Context, tx store.Tx, args river.JobArgs, opts *river.InsertOpts) (int64, error)
+	// completeTx marks a running job (*river.Job[DeliverArgs] or
+	// *river.Job[FlushArgs]) completed in tx; ctx must be the work context.
+	completeTx(ctx context.Context, tx store.Tx, job any) error
 }
 
 type riverClient[TTx any] struct{ c *river.Client[TTx] }
@@ -152,6 +155,19 @@ func (r riverClient[TTx]) stopAndCancel(ctx context.Context) error { return r.c.
 
 func (r riverClient[TTx]) insertTx(ctx context.Context, tx store.Tx, params []river.InsertManyParams) error {
 	_, err := r.c.InsertManyFastTx(ctx, tx.Raw().(TTx), params)
+	return err
+}
+
+func (r riverClient[TTx]) completeTx(ctx context.Context, tx store.Tx, job any) error {
+	var err error
+	switch j := job.(type) {
+	case *river.Job[DeliverArgs]:
+		_, err = river.JobCompleteTx[riverdriver.Driver[TTx]](ctx, tx.Raw().(TTx), j)
+	case *river.Job[FlushArgs]:
+		_, err = river.JobCompleteTx[riverdriver.Driver[TTx]](ctx, tx.Raw().(TTx), j)
+	default:
+		err = fmt.Errorf("completeTx: unexpected job type %T", job)
+	}
 	return err
 }
 

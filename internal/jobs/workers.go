@@ -38,7 +38,17 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		EventIDs: []string{a.EventID},
 		Attempt:  job.Attempt,
 	}
-	return w.q.send(ctx, job.JobRow, d, a.Policy, a.NotAfter, a.AcceptedAt)
+	if err := w.q.send(ctx, job.JobRow, d, a.Policy, a.NotAfter, a.AcceptedAt); err != nil {
+		return err
+	}
+	// Record the completion now rather than in River's asynchronous
+	// batch: if the process dies right after a delivery, the window in
+	// which the job is sent but still "running" (and so sent again after
+	// a rescue) is one commit, not a batch interval.
+	if err := w.q.st.InTx(ctx, func(tx store.Tx) error { return w.q.c.completeTx(ctx, tx, job) }); err != nil {
+		w.q.log.Warn("recording a delivered job failed; River will retry recording it", "job_id", job.ID, "error", err.Error())
+	}
+	return nil
 }
 
 type flushWorker struct {
@@ -98,9 +108,12 @@ func (w *flushWorker) Work(ctx context.Context, job *river.Job[FlushArgs]) error
 		if remaining > 0 {
 			next := a
 			next.FirstAt = time.Now().Add(a.Interval)
-			return q.InsertTx(ctx, tx, []river.InsertManyParams{FlushJob(next, next.FirstAt)})
+			if err := q.InsertTx(ctx, tx, []river.InsertManyParams{FlushJob(next, next.FirstAt)}); err != nil {
+				return err
+			}
 		}
-		return nil
+		// The members leave the group and the job completes together.
+		return q.c.completeTx(ctx, tx, job)
 	})
 }
 
