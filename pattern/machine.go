@@ -23,18 +23,31 @@ const childMapThreshold = 8
 
 // child follows an event member name; a name with dots walks several
 // segments, because AWS treats {"a.b": 1} and {"a": {"b": 1}} alike.
+// Segments never contain dots, so a direct hit needs no splitting.
 func (n *pathNode) child(key []byte) *pathNode {
-	cur := n
-	for {
-		i := bytes.IndexByte(key, '.')
-		if i < 0 {
+	if c := n.child1(key); c != nil {
+		return c
+	}
+	dot := -1
+	for i, b := range key {
+		if b == '.' {
+			dot = i
+			break
+		}
+	}
+	if dot < 0 {
+		return nil
+	}
+	cur := n.child1(key[:dot])
+	for cur != nil {
+		key = key[dot+1:]
+		dot = bytes.IndexByte(key, '.')
+		if dot < 0 {
 			return cur.child1(key)
 		}
-		if cur = cur.child1(key[:i]); cur == nil {
-			return nil
-		}
-		key = key[i+1:]
+		cur = cur.child1(key[:dot])
 	}
+	return nil
 }
 
 func (n *pathNode) child1(seg []byte) *pathNode {

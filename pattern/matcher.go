@@ -27,6 +27,7 @@ type Matcher struct {
 	entries []*patEntry // in the order names were first added
 	byName  map[string]*patEntry
 	snap    atomic.Pointer[machine] // nil after a change
+	spare   atomic.Pointer[scratch] // one scratch kept at hand: cheaper than the pool
 	pool    sync.Pool
 }
 
@@ -99,11 +100,13 @@ func (m *Matcher) Match(event []byte) ([]string, error) {
 // matches without allocating.
 func (m *Matcher) AppendMatches(dst []string, event []byte) ([]string, error) {
 	mc := m.machine()
-	sc, _ := m.pool.Get().(*scratch)
+	sc := m.spare.Swap(nil)
 	if sc == nil {
-		sc = &scratch{}
+		if sc, _ = m.pool.Get().(*scratch); sc == nil {
+			sc = &scratch{}
+		}
 	}
-	defer m.pool.Put(sc)
+	defer m.release(sc)
 	sc.reset(mc)
 	if err := mc.scanEvent(event, sc); err != nil {
 		return dst, err
@@ -140,6 +143,12 @@ func (m *Matcher) AppendMatches(dst []string, event []byte) ([]string, error) {
 		dst = append(dst, mc.names[p])
 	}
 	return dst, nil
+}
+
+func (m *Matcher) release(sc *scratch) {
+	if !m.spare.CompareAndSwap(nil, sc) {
+		m.pool.Put(sc)
+	}
 }
 
 // machine returns the current index, building it after a change.
