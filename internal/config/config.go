@@ -187,11 +187,18 @@ type Duration time.Duration
 func (d Duration) D() time.Duration { return time.Duration(d) }
 
 // UnmarshalYAML reads "24h", "7d" or a number of seconds.
-func (d *Duration) UnmarshalYAML(unmarshal func(any) error) error {
+func (d *Duration) UnmarshalYAML(node ast.Node) error {
 	var v any
-	if err := unmarshal(&v); err != nil {
+	if err := yaml.NodeToValue(node, &v); err != nil {
 		return err
 	}
+	if err := d.set(v); err != nil {
+		return nodeError(node, err)
+	}
+	return nil
+}
+
+func (d *Duration) set(v any) error {
 	switch x := v.(type) {
 	case string:
 		p, err := ParseDuration(x)
@@ -241,14 +248,14 @@ func ParseDuration(s string) (time.Duration, error) {
 type JSON []byte
 
 // UnmarshalYAML converts the YAML value to JSON.
-func (j *JSON) UnmarshalYAML(unmarshal func(any) error) error {
+func (j *JSON) UnmarshalYAML(node ast.Node) error {
 	var v any
-	if err := unmarshal(&v); err != nil {
+	if err := yaml.NodeToValue(node, &v); err != nil {
 		return err
 	}
 	if s, ok := v.(string); ok {
 		if !json.Valid([]byte(s)) {
-			return errors.New("a string value must hold a JSON document")
+			return nodeError(node, errors.New("a string value must hold a JSON document"))
 		}
 		*j = JSON(s)
 		return nil

@@ -5,7 +5,25 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 )
+
+// positioned is an error at a YAML node; it satisfies yaml.Error so the
+// decoder's caller (yamlError) finds its line.
+type positioned struct {
+	tok *token.Token
+	msg string
+}
+
+func nodeError(n ast.Node, err error) error {
+	return &positioned{tok: n.GetToken(), msg: err.Error()}
+}
+
+func (p *positioned) Error() string                 { return p.msg }
+func (p *positioned) GetToken() *token.Token        { return p.tok }
+func (p *positioned) GetMessage() string            { return p.msg }
+func (p *positioned) FormatError(bool, bool) string { return p.msg }
 
 // Error is one problem in the configuration file, located by the path of the
 // field (e.g. rules[0].targets[1].url) and, when known, its line and column.
