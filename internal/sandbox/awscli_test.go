@@ -128,7 +128,9 @@ func checkSmokeState(t *testing.T, sb *sandbox.Sandbox) {
 	if !apne.EbsEncryptionByDefault {
 		t.Error("EBS encryption by default is off")
 	}
-	if !slices.ContainsFunc(apne.Snapshots, func(s *sandbox.Snapshot) bool { return s.Description == "smoke IR-1" && s.VolumeID == "vol-04f2e6a8c0b1d0003" }) {
+	if !slices.ContainsFunc(apne.Snapshots, func(s *sandbox.Snapshot) bool {
+		return s.Description == "smoke IR-1" && s.VolumeID == "vol-04f2e6a8c0b1d0003"
+	}) {
 		t.Errorf("snapshots = %+v", apne.Snapshots)
 	}
 	if acct.Users[0].AccessKeys[0].Status != "Inactive" || acct.PasswordPolicy.MinimumPasswordLength != 14 || !acct.PasswordPolicy.RequireSymbols {
