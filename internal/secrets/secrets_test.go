@@ -1,0 +1,138 @@
+package secrets_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/vigilhq/vigil/internal/awsx"
+	"github.com/vigilhq/vigil/internal/sandbox"
+	"github.com/vigilhq/vigil/internal/secrets"
+)
+
+var ctx = context.Background()
+
+// sandboxEnv starts the simulated AWS account and points the SDK at it,
+// hiding the machine's own AWS settings.
+func sandboxEnv(t *testing.T) *sandbox.Sandbox {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
+			t.Setenv(k, "")
+			os.Unsetenv(k)
+		}
+	}
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIASECRETSTEST00001")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_REGION", "ap-northeast-1")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	sb, err := sandbox.Start(ctx, sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	t.Setenv("AWS_ENDPOINT_URL", sb.URL())
+	return sb
+}
+
+func createSecret(t *testing.T, name, value string) string {
+	t.Helper()
+	cfg, err := awsx.Load(ctx, awsx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := secretsmanager.NewFromConfig(cfg).CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: aws.String(value)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.ARN)
+}
+
+func TestCheck(t *testing.T) {
+	for _, ok := range []secrets.Ref{"env:SLACK_TOKEN", "secretsmanager:prod/slack", "secretsmanager:prod/slack#token",
+		"arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:prod/slack-AbCdEf#token"} {
+		if err := ok.Check(); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for ref, want := range map[secrets.Ref]string{
+		"":                        "empty secret reference",
+		"env:":                    "needs a variable name",
+		"secretsmanager:":         "needs a secret name or ARN",
+		"arn:aws:s3:::bucket":     "not a Secrets Manager secret ARN",
+		"xoxb-1234-5678-abcdefgh": "secrets are not written in the configuration",
+	} {
+		err := ref.Check()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want %q", ref, err, want)
+		}
+		if err != nil && ref != "" && strings.Contains(err.Error(), "xoxb") {
+			t.Errorf("%q: the error repeats what may be a secret: %v", ref, err)
+		}
+	}
+}
+
+func TestEnv(t *testing.T) {
+	t.Setenv("VIGIL_TEST_SECRET", "s3cr3t-value")
+	v, err := secrets.Ref("env:VIGIL_TEST_SECRET").Resolve(ctx)
+	if err != nil || v != "s3cr3t-value" {
+		t.Fatalf("got %q, %v", v, err)
+	}
+	os.Unsetenv("VIGIL_TEST_UNSET")
+	_, err = secrets.Ref("env:VIGIL_TEST_UNSET").Resolve(ctx)
+	if err == nil || !strings.Contains(err.Error(), "VIGIL_TEST_UNSET is not set") {
+		t.Fatalf("unset variable: %v", err)
+	}
+}
+
+func TestSecretsManager(t *testing.T) {
+	sb := sandboxEnv(t)
+	createSecret(t, "vigil/slack-token", "xoxb-plain-token")
+	arn := createSecret(t, "vigil/smtp", `{"username":"vigil","password":"p@ss-w0rd"}`)
+
+	rs := &secrets.Resolver{}
+	for ref, want := range map[secrets.Ref]string{
+		"secretsmanager:vigil/slack-token":   "xoxb-plain-token",
+		"secretsmanager:vigil/smtp#password": "p@ss-w0rd",
+		secrets.Ref(arn + "#username"):       "vigil",
+	} {
+		got, err := rs.Resolve(ctx, ref)
+		if err != nil || got != want {
+			t.Errorf("%s: got %q, %v; want %q", ref, got, err, want)
+		}
+	}
+	// Cached: reading the same secret again makes no call.
+	before := len(sb.Calls())
+	if _, err := rs.Resolve(ctx, "secretsmanager:vigil/smtp#username"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sb.Calls()) - before; n != 0 {
+		t.Errorf("cached secret read made %d calls", n)
+	}
+
+	// Errors name the reference and the problem, never the value.
+	for ref, want := range map[secrets.Ref]string{
+		"secretsmanager:vigil/missing":       "ResourceNotFoundException",
+		"secretsmanager:vigil/smtp#token":    `no field "token"`,
+		"secretsmanager:vigil/slack-token#x": "not one",
+	} {
+		_, err := rs.Resolve(ctx, ref)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), string(ref)) {
+			t.Errorf("%s: got %v, want %q", ref, err, want)
+			continue
+		}
+		for _, secret := range []string{"xoxb-plain-token", "p@ss-w0rd"} {
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("%s: error shows the secret: %v", ref, err)
+			}
+		}
+	}
+}
