@@ -52,6 +52,9 @@ type Engine interface {
 // Options tune one explanation.
 type Options struct {
 	Lang Lang // EN when empty
+	// Docs says whether an LLM engine consults the AWS documentation for
+	// this event (DocsAuto: by source); the built-in engine ignores it.
+	Docs DocsPolicy
 }
 
 // Explanation is what an engine says about one event: the facts it used,
@@ -73,6 +76,9 @@ type Explanation struct {
 	// knowledge covers this control, or (for LLM engines) that the docs
 	// lookup was unavailable.
 	Notes []string `json:"notes,omitempty"`
+	// LLM says how an LLM engine made the explanation; nil for the
+	// built-in engine.
+	LLM *LLMReport `json:"llm,omitempty"`
 }
 
 // SectionKind names a section; renderers may treat kinds differently.
@@ -159,16 +165,4 @@ func (x *Explanation) Section(k SectionKind) *Section {
 		}
 	}
 	return nil
-}
-
-// New returns the engine with the given name. Only "builtin" exists so
-// far; "bedrock" and "openai" are reserved for the LLM engines.
-func New(name string) (Engine, error) {
-	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "", "builtin":
-		return Builtin{}, nil
-	case "bedrock", "openai":
-		return nil, fmt.Errorf("engine %q is not built yet: only builtin is available", name)
-	}
-	return nil, fmt.Errorf("engine %q is unknown: use builtin", name)
 }

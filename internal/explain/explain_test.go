@@ -234,8 +234,13 @@ func TestParseLangFormatEngine(t *testing.T) {
 	if e, err := New("builtin"); err != nil || e.Name() != "builtin" {
 		t.Error(e, err)
 	}
-	for _, n := range []string{"bedrock", "openai"} {
-		if _, err := New(n); err == nil || !strings.Contains(err.Error(), "not built yet") {
+	// The LLM engines say what is missing.
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_PROFILE", "")
+	for n, want := range map[string]string{"bedrock": "region is not set", "openai": "model is not set"} {
+		if _, err := New(n); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v", n, err)
 		}
 	}

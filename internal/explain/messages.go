@@ -113,6 +113,17 @@ type messages interface {
 	instanceStateResponse(state string) string
 	whoChangedInstanceStep() string
 	linkInstanceLifecycle() string
+
+	// LLM engines (llm.go)
+	markIdentifier() string
+	markURL() string
+	docsUnavailable(url string, rateLimited bool) string
+	groundingRemoved(ids, urls, commands int) string
+	refusedTools(names string) string
+	modelFallback(model, reason string) string
+	reasonMalformed() string
+	reasonNoAnswer() string
+	reasonError() string
 }
 
 func catalog(l Lang) messages {

@@ -528,3 +528,51 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// ---- LLM engines ----
+
+func (en) markIdentifier() string { return "[unverified ID removed]" }
+
+func (en) markURL() string { return "[unverified link removed]" }
+
+func (en) docsUnavailable(url string, rateLimited bool) string {
+	if rateLimited {
+		return "The AWS documentation lookup (" + url + ") was rate limited, so this explanation uses vigil's built-in knowledge instead of current AWS documentation."
+	}
+	return "The AWS documentation lookup (" + url + ") was unavailable, so this explanation uses vigil's built-in knowledge instead of current AWS documentation."
+}
+
+func (en) groundingRemoved(ids, urls, commands int) string {
+	var parts []string
+	if ids > 0 {
+		parts = append(parts, plural(ids, "identifier that is not in the event", "identifiers that are not in the event"))
+	}
+	if urls > 0 {
+		parts = append(parts, plural(urls, "link that came from neither AWS documentation results nor vigil's catalogs", "links that came from neither AWS documentation results nor vigil's catalogs"))
+	}
+	if commands > 0 {
+		parts = append(parts, plural(commands, "command that was not a plain AWS CLI call built from the event", "commands that were not plain AWS CLI calls built from the event"))
+	}
+	return "The grounding check removed from the model's answer " + strings.Join(parts, "; ") + "."
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return itoa(n) + " " + many
+}
+
+func (en) refusedTools(names string) string {
+	return "The model asked for tools it was not offered (" + names + "). They were not run: the model only has read-only documentation tools."
+}
+
+func (en) modelFallback(model, reason string) string {
+	return "This is vigil's built-in explanation: the answer of " + model + " could not be used (" + reason + ")."
+}
+
+func (en) reasonMalformed() string { return "it was not in the required format" }
+
+func (en) reasonNoAnswer() string { return "it gave no final answer within the turn limit" }
+
+func (en) reasonError() string { return "the model could not be reached" }

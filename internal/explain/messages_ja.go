@@ -542,3 +542,46 @@ func (ja) whoChangedInstanceStep() string {
 }
 
 func (ja) linkInstanceLifecycle() string { return "Amazon EC2 インスタンスの状態の変化" }
+
+// ---- LLM engines ----
+
+func (ja) markIdentifier() string { return "［未確認の ID を削除］" }
+
+func (ja) markURL() string { return "［未確認のリンクを削除］" }
+
+func (ja) docsUnavailable(url string, rateLimited bool) string {
+	if rateLimited {
+		return "AWS ドキュメント検索（" + url + "）がレート制限中だったため、この説明は最新の AWS ドキュメントではなく vigil の組み込み知識にもとづいています。"
+	}
+	return "AWS ドキュメント検索（" + url + "）を利用できなかったため、この説明は最新の AWS ドキュメントではなく vigil の組み込み知識にもとづいています。"
+}
+
+func (ja) groundingRemoved(ids, urls, commands int) string {
+	var parts []string
+	if ids > 0 {
+		parts = append(parts, "イベントにない識別子 "+itoa(ids)+" 件")
+	}
+	if urls > 0 {
+		parts = append(parts, "AWS ドキュメント検索結果にも vigil のカタログにもないリンク "+itoa(urls)+" 件")
+	}
+	if commands > 0 {
+		parts = append(parts, "イベントの値だけで組み立てた単一の AWS CLI 呼び出しではないコマンド "+itoa(commands)+" 件")
+	}
+	return "根拠チェックにより、モデルの回答から" + strings.Join(parts, "、") + "を削除しました。"
+}
+
+func (ja) refusedTools(names string) string {
+	return "モデルが提供されていないツール（" + names + "）を要求しましたが、実行していません。モデルが使えるのは読み取り専用のドキュメントツールだけです。"
+}
+
+func (ja) modelFallback(model, reason string) string {
+	return "これは vigil の組み込みエンジンによる説明です。" + model + " の回答は使用できませんでした（" + reason + "）。"
+}
+
+func (ja) reasonMalformed() string { return "回答が所定の形式ではありませんでした" }
+
+func (ja) reasonNoAnswer() string {
+	return "規定の回数内に最終回答がありませんでした"
+}
+
+func (ja) reasonError() string { return "モデルに接続できませんでした" }
