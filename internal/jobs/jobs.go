@@ -130,6 +130,10 @@ type Queue struct {
 	metrics *Metrics
 	sender  atomic.Pointer[senderBox]
 	c       client
+
+	completions   chan *completion
+	stopCompleter chan struct{}
+	completerDone chan struct{}
 }
 
 type senderBox struct{ s Sender }
@@ -188,7 +192,7 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Queue, error) {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics()
 	}
-	q := &Queue{st: st, opts: opts, log: opts.Logger, metrics: opts.Metrics}
+	q := &Queue{st: st, opts: opts, log: opts.Logger, metrics: opts.Metrics, completions: make(chan *completion, 1024)}
 	cfg := &river.Config{
 		ID:                          opts.ID,
 		JobTimeout:                  opts.JobTimeout,
@@ -270,6 +274,13 @@ func (q *Queue) Start(ctx context.Context) error {
 			q.log.Info("resuming jobs left running by the previous process", "jobs", n)
 		}
 	}
+	if q.opts.Workers > 0 && q.stopCompleter == nil {
+		q.stopCompleter, q.completerDone = make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(q.completerDone)
+			q.completer(q.stopCompleter)
+		}()
+	}
 	return q.c.start(ctx)
 }
 
@@ -280,7 +291,13 @@ func (q *Queue) Stop(ctx context.Context) error {
 	if err != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		return q.c.stopAndCancel(cctx)
+		err = q.c.stopAndCancel(cctx)
+	}
+	// Workers have returned, so no completion is waiting.
+	if q.stopCompleter != nil {
+		close(q.stopCompleter)
+		<-q.completerDone
+		q.stopCompleter = nil
 	}
 	return err
 }

@@ -45,10 +45,66 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	// batch: if the process dies right after a delivery, the window in
 	// which the job is sent but still "running" (and so sent again after
 	// a rescue) is one commit, not a batch interval.
-	if err := w.q.st.InTx(ctx, func(tx store.Tx) error { return w.q.c.completeTx(ctx, tx, job) }); err != nil {
-		w.q.log.Warn("recording a delivered job failed; River will retry recording it", "job_id", job.ID, "error", err.Error())
+	if err := w.q.complete(ctx, job); err != nil {
+		w.q.log.Warn("recording a delivered job failed; River will record it", "job_id", job.ID, "error", err.Error())
 	}
 	return nil
+}
+
+// completion is a delivered job waiting for its completion to be committed.
+type completion struct {
+	ctx  context.Context
+	job  *river.Job[DeliverArgs]
+	done chan error
+}
+
+// complete commits job's completion together with those of other workers
+// that finished meanwhile (one transaction for all: a group commit), and
+// returns once it is committed.
+func (q *Queue) complete(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	c := &completion{ctx: ctx, job: job, done: make(chan error, 1)}
+	select {
+	case q.completions <- c:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-c.done
+}
+
+// completer runs the group commits of complete until stop is closed.
+func (q *Queue) completer(stop <-chan struct{}) {
+	for {
+		var batch []*completion
+		select {
+		case c := <-q.completions:
+			batch = append(batch, c)
+		case <-stop:
+			return
+		}
+	more:
+		for len(batch) < 256 {
+			select {
+			case c := <-q.completions:
+				batch = append(batch, c)
+			default:
+				break more
+			}
+		}
+		// The work context carries River's client, which JobCompleteTx
+		// needs; any job's will do, without its cancellation.
+		ctx := context.WithoutCancel(batch[0].ctx)
+		err := q.st.InTx(ctx, func(tx store.Tx) error {
+			for _, c := range batch {
+				if err := q.c.completeTx(ctx, tx, c.job); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, c := range batch {
+			c.done <- err
+		}
+	}
 }
 
 type flushWorker struct {

@@ -24,7 +24,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite"
 )
 
 // Kind says which database a Store uses.
@@ -156,11 +156,7 @@ func openSQLite(dsn string, exclusive bool) (*Store, error) {
 	v.Add("_pragma", "journal_mode(WAL)")
 	v.Add("_pragma", "synchronous("+sync+")")
 	v.Add("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+v.Encode())
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("database: %w", err)
-	}
+	db := sql.OpenDB(cachingConnector{dsn: "file:" + path + "?" + v.Encode(), drv: &sqlite.Driver{}})
 	// SQLite has one writer; River's SQLite driver is only reliable with a
 	// single connection, and one connection also makes every transaction
 	// serial, which the ingest batcher relies on for throughput.
