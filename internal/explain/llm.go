@@ -367,6 +367,7 @@ func (e *LLM) build(base *Explanation, a *answer, full bool, chk *grounding.Chec
 	if len(rep.Refused) > 0 {
 		x.Notes = append(x.Notes, m.refusedTools(strings.Join(uniq(rep.Refused), ", ")))
 	}
+	x.Notes = append(x.Notes, m.writtenBy(e.model.Name(), len(tb.fromTool) > 0))
 	rep.Violations = vs
 	return x
 }

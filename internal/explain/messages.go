@@ -115,6 +115,7 @@ type messages interface {
 	linkInstanceLifecycle() string
 
 	// LLM engines (llm.go)
+	writtenBy(model string, docs bool) string
 	markIdentifier() string
 	markURL() string
 	docsUnavailable(url string, rateLimited bool) string

@@ -576,3 +576,10 @@ func (en) reasonMalformed() string { return "it was not in the required format" 
 func (en) reasonNoAnswer() string { return "it gave no final answer within the turn limit" }
 
 func (en) reasonError() string { return "the model could not be reached" }
+
+func (en) writtenBy(model string, docs bool) string {
+	if docs {
+		return "Written by " + model + " from the event, vigil's catalogs and AWS documentation search results; every identifier and link was checked against them."
+	}
+	return "Written by " + model + " from the event and vigil's catalogs; every identifier and link was checked against them."
+}

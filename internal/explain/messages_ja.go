@@ -585,3 +585,10 @@ func (ja) reasonNoAnswer() string {
 }
 
 func (ja) reasonError() string { return "モデルに接続できませんでした" }
+
+func (ja) writtenBy(model string, docs bool) string {
+	if docs {
+		return "この説明は " + model + " が、イベント、vigil のカタログ、AWS ドキュメント検索の結果をもとに作成しました。識別子とリンクはすべてそれらと照合済みです。"
+	}
+	return "この説明は " + model + " が、イベントと vigil のカタログをもとに作成しました。識別子とリンクはすべてそれらと照合済みです。"
+}

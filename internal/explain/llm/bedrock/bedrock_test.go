@@ -14,20 +14,7 @@ import (
 	"github.com/vigilhq/vigil/internal/explain/llm/llmtest"
 )
 
-// awsEnv points the AWS SDK at endpoint with static test credentials and
-// hides everything else it could read from this machine.
-func awsEnv(t *testing.T, endpoint string) {
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "AKIAVIGILTESTKEY0001", "AWS_SECRET_ACCESS_KEY": "test-secret", "AWS_SESSION_TOKEN": "",
-		"AWS_REGION": "ap-northeast-1", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "",
-		"AWS_CONFIG_FILE": dir + "/config", "AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials",
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "", "AWS_ENDPOINT_URL": "",
-		"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": endpoint, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "",
-	} {
-		t.Setenv(k, v)
-	}
-}
+func awsEnv(t *testing.T, endpoint string) { llmtest.AWSEnv(t, endpoint) }
 
 type tools struct{ calls []llm.ToolCall }
 

@@ -369,3 +369,25 @@ func oaError(w http.ResponseWriter, status int, msg string) {
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": "invalid_request_error"}})
 }
+
+// Env is what AWSEnv needs of a test.
+type Env interface {
+	Setenv(key, value string)
+	TempDir() string
+}
+
+// AWSEnv points the AWS SDK at a Bedrock server at endpoint with static
+// test credentials in ap-northeast-1, and hides every other AWS setting of
+// the machine (profiles, config files, instance metadata, CA bundle).
+func AWSEnv(t Env, endpoint string) {
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIAVIGILTESTKEY0001", "AWS_SECRET_ACCESS_KEY": "test-secret", "AWS_SESSION_TOKEN": "",
+		"AWS_REGION": "ap-northeast-1", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "",
+		"AWS_CONFIG_FILE": dir + "/config", "AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials",
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "", "AWS_ENDPOINT_URL": "",
+		"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": endpoint, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "",
+	} {
+		t.Setenv(k, v)
+	}
+}

@@ -43,7 +43,7 @@ type Options struct {
 // Model is a chat completions model.
 type Model struct {
 	endpoint string
-	base     string
+	host     string
 	model    string
 	apiKey   string
 	hc       *http.Client
@@ -72,11 +72,11 @@ func New(o Options) (*Model, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 5 * time.Minute}
 	}
-	return &Model{endpoint: base + "/chat/completions", base: base, model: o.Model, apiKey: o.APIKey, hc: hc}, nil
+	return &Model{endpoint: base + "/chat/completions", host: u.Host, model: o.Model, apiKey: o.APIKey, hc: hc}, nil
 }
 
-// Name returns "openai MODEL at BASE".
-func (m *Model) Name() string { return "openai " + m.model + " at " + m.base }
+// Name returns "openai MODEL (HOST)".
+func (m *Model) Name() string { return "openai " + m.model + " (" + m.host + ")" }
 
 // The wire format, as much of it as vigil uses.
 type (
