@@ -269,7 +269,9 @@ func TestGroundingCatchesInventions(t *testing.T) {
 				if after.IdentifiersRemoved-before.IdentifiersRemoved != uint64(ids) || after.URLsRemoved-before.URLsRemoved != uint64(urls) {
 					t.Errorf("counters: %+v -> %+v", before, after)
 				}
-				if !slices.ContainsFunc(x.Notes, func(n string) bool { return strings.Contains(n, map[Lang]string{EN: "grounding check", JA: "根拠チェック"}[lang]) }) {
+				if !slices.ContainsFunc(x.Notes, func(n string) bool {
+					return strings.Contains(n, map[Lang]string{EN: "grounding check", JA: "根拠チェック"}[lang])
+				}) {
 					t.Errorf("no grounding note: %q", x.Notes)
 				}
 				// The only command left is the grounded one.
