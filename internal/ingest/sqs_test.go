@@ -1,0 +1,124 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/vigilhq/vigil/internal/ingest"
+	"github.com/vigilhq/vigil/internal/sandbox"
+	"github.com/vigilhq/vigil/internal/store"
+)
+
+// sqsSandbox starts the vigil sandbox (which speaks SQS's JSON protocol)
+// and points the AWS SDK at it through the environment, as vigil
+// --endpoint-url does.
+func sqsSandbox(t *testing.T) (*sandbox.Sandbox, *sqs.Client) {
+	t.Helper()
+	ctx := context.Background()
+	sb, err := sandbox.Start(ctx, sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	t.Setenv("AWS_ENDPOINT_URL", sb.URL())
+	t.Setenv("AWS_REGION", "ap-northeast-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAVIGILTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_CA_BUNDLE", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sb, sqs.NewFromConfig(cfg)
+}
+
+func TestSQSConsumer(t *testing.T) {
+	sb, client := sqsSandbox(t)
+	ctx := context.Background()
+	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("vigil-events")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qurl := aws.ToString(q.QueueUrl)
+
+	rcv := newReceiver(t)
+	p := startPipeline(t, "sqlite://"+filepath.Join(t.TempDir(), "v.db"), webhookConfig(rcv.srv.URL, ""))
+
+	// 20 events, 5 of them sent twice (EventBridge delivers at least
+	// once), one wrapped by SNS, and one message that is not an event.
+	send := func(body string) {
+		if _, err := client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(qurl), MessageBody: aws.String(body)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 20 {
+		send(string(ec2Event(fmt.Sprintf("sqs-%02d", i))))
+	}
+	for i := range 5 {
+		send(string(ec2Event(fmt.Sprintf("sqs-%02d", i))))
+	}
+	send(fmt.Sprintf(`{"Type":"Notification","MessageId":"m","TopicArn":"arn:aws:sns:ap-northeast-1:000000000000:t","Message":%q}`, ec2Event("sqs-sns")))
+	send(`not an event`)
+
+	// Hold the database for a while, so storing the first batch takes
+	// longer than the 2 s visibility timeout: the consumer must extend it
+	// or a second receiver would get the same messages.
+	hold := make(chan struct{})
+	go p.st.InTx(ctx, func(store.Tx) error { <-hold; return nil })
+	time.AfterFunc(3*time.Second, func() { close(hold) })
+
+	cctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	c := &ingest.SQSConsumer{Ingester: p.in, QueueURL: qurl, Client: client, WaitTime: time.Second, VisibilityTimeout: 2 * time.Second, Receivers: 2}
+	go func() {
+		c.Run(cctx)
+		close(done)
+	}()
+	defer func() {
+		stop()
+		<-done
+	}()
+
+	waitFor(t, "21 deliveries", func() bool { return len(rcv.deliveries()) >= 21 })
+	n, err := store.CountEvents(ctx, p.st.Q())
+	if err != nil || n != 21 {
+		t.Errorf("stored events: want 21, got %d (%v)", n, err)
+	}
+	// Everything but the bad message is deleted; the bad one stays for the
+	// queue's redrive policy.
+	waitFor(t, "the queue to hold only the invalid message", func() bool {
+		a, err := client.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(qurl), AttributeNames: []types.QueueAttributeName{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"}})
+		return err == nil && a.Attributes["ApproximateNumberOfMessages"]+"/"+a.Attributes["ApproximateNumberOfMessagesNotVisible"] == "0/1" ||
+			err == nil && a.Attributes["ApproximateNumberOfMessages"]+"/"+a.Attributes["ApproximateNumberOfMessagesNotVisible"] == "1/0"
+	})
+	extended := false
+	for _, call := range sb.Calls() {
+		if call.Operation == "ChangeMessageVisibilityBatch" && call.Status == 200 {
+			extended = true
+		}
+	}
+	if !extended {
+		t.Error("the consumer never extended the visibility of a batch that took longer than the timeout")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := len(rcv.deliveries()); got != 21 {
+		t.Errorf("want 21 deliveries (20 events + 1 via SNS, duplicates dropped), got %d", got)
+	}
+	for _, d := range rcv.deliveries() {
+		if !strings.Contains(d.Body, `"id": "sqs-`) {
+			t.Errorf("unexpected delivery %s", d.Body)
+		}
+	}
+}
