@@ -130,7 +130,7 @@ func TestLongSubjectAndMessageAreShortenedNotRejected(t *testing.T) {
 
 func TestSubject(t *testing.T) {
 	for in, want := range map[string]string{
-		"🚨 本番 環境で 3 件":       "本番 環境で 3 件",
+		"🚨 本番 環境で 3 件":          "本番 環境で 3 件",
 		"line one\nline two\t!": "line one line two !",
 		"":                      "",
 	} {
