@@ -52,6 +52,12 @@ type Config struct {
 	// DocsBackoff is the first wait after the documentation server's
 	// rate-limit error; 15 s when 0.
 	DocsBackoff time.Duration
+	// DocsMinInterval spaces requests to the documentation server; 0 sends
+	// them as they come and relies on the backoff. The AWS Knowledge MCP
+	// server allows about one request per 15 s per client: a busy pipeline
+	// sets 15 s, and explanations that cannot wait say they used built-in
+	// knowledge instead.
+	DocsMinInterval time.Duration
 	// DocsSources are the kinds of event whose explanations consult the
 	// documentation under DocsAuto: Security Hub and AWS Health when nil
 	// (other sources, such as CloudWatch alarms with in-house runbooks, are

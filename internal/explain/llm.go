@@ -65,7 +65,7 @@ func newLLM(name string, m llm.Model, cfg Config) *LLM {
 	}
 	if !cfg.NoDocs {
 		e.docs = mcpdocs.New(mcpdocs.Options{URL: cfg.DocsURL, HTTPClient: cfg.HTTPClient, CacheDir: cfg.CacheDir,
-			Backoff: cfg.DocsBackoff, Logger: cfg.Logger})
+			Backoff: cfg.DocsBackoff, MinInterval: cfg.DocsMinInterval, Logger: cfg.Logger})
 	}
 	return e
 }

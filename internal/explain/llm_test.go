@@ -3,6 +3,7 @@ package explain
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -593,5 +594,65 @@ func TestNewEngineConfig(t *testing.T) {
 	}
 	if _, err := ParseDocsPolicy("sometimes"); err == nil {
 		t.Error("accepted")
+	}
+}
+
+// TestConcurrentExplain: one engine serves many explanations at once (the
+// pipeline's shape): one documentation session, no data races.
+func TestConcurrentExplain(t *testing.T) {
+	ev := sharedEvent(t, "events", "securityhub_findings_imported.fsbp_ec2_7.json")
+	const n = 8
+	var script []llmtest.Turn
+	answer := answerJSON("EC2.7 failed in 111111111111.", []string{"EBS default encryption is off."}, []string{"Turn it on."}, nil,
+		[]link{{"Remediation", "https://docs.aws.amazon.com/console/securityhub/EC2.7/remediation"}})
+	for range n {
+		script = append(script, llmtest.Say(answer))
+	}
+	r := newRig(t, "openai", mcpdocstest.Options{}, Config{}, script...)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			x, err := r.e.Explain(context.Background(), ev, Options{Lang: EN})
+			if err == nil && (x.Engine != "openai" || len(x.LLM.Violations) != 0) {
+				err = fmt.Errorf("unexpected explanation: %s %+v", x.Engine, x.LLM)
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if r.docs.Sessions() != 1 {
+		t.Errorf("%d documentation sessions", r.docs.Sessions())
+	}
+}
+
+func FuzzParseAnswer(f *testing.F) {
+	f.Add(ec27Answer[EN])
+	f.Add("```json\n{\"summary\":\"x\",\"problem\":\"y\"}\n```")
+	f.Add(`{"summary": 1}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := parseAnswer(s)
+		if err == nil && a.Summary == "" && len(a.Problem) == 0 {
+			t.Errorf("accepted an empty answer: %q", s)
+		}
+	})
+}
+
+func BenchmarkGroundingCheck(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join(testdata.Dir(b, "guardduty"), "guardduty.unauthorizedaccess_ec2_sshbruteforce.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Repeat("SSH brute force against i-0a1b2c3d4e5f60718 (sg-0e7d3c2b1a0f98765) in 111122223333; invented i-0fffffffffffffff1, see https://evil.example/x and https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-ec2.html. ", 8)
+	mark := func(grounding.Violation) string { return "[removed]" }
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		c := grounding.New(raw)
+		c.AllowURL("https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-ec2.html")
+		c.Text(text, mark)
 	}
 }

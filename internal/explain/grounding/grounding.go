@@ -51,26 +51,109 @@ type Match struct {
 }
 
 var (
-	urlRE = regexp.MustCompile(`(?i)\bhttps?://[a-z0-9\-._~:/?#\[\]@!$&*+,;=%]+`)
 	arnRE = regexp.MustCompile(`\barn:aws[a-z\-]*:[a-z0-9\-]*:[a-z0-9\-]*:[0-9]{0,12}:[A-Za-z0-9\-_/:.+=@,*$]+`)
-	// Account ids: twelve digits standing alone, or after "Account:".
-	accountRE  = regexp.MustCompile(`\b[0-9]{12}\b`)
-	resourceRE = regexp.MustCompile(`\b(?:i|vol|sg|sgr|subnet|vpc|vpce|eni|ami|snap|igw|eigw|nat|rtb|acl|pcx|tgw|tgw-attach|eipalloc|lt|dopt|cgw|vgw|fs|fsap)-[0-9a-f]{8}(?:[0-9a-f]{9})?\b`)
-	keyRE      = regexp.MustCompile(`\b(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|AGPA)[A-Z0-9]{16}\b`)
+	keyRE = regexp.MustCompile(`\b(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|AGPA)[A-Z0-9]{16}\b`)
 	// Bucket names are words like any other, so only where the text says
 	// they are: s3:// URIs, --bucket arguments, "bucket NAME" / "バケット NAME"
 	// where NAME has a digit, a dot or a hyphen.
 	bucketRE = regexp.MustCompile("(?:s3://|--bucket[= ]+|(?i:\\bbucket)[\\s:]+[\"'`]?|バケット[\\s:：「『]*)([a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9])")
+
+	keyPrefixes = []string{"AKIA", "ASIA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA", "AGPA"}
+	// resourcePrefixes are the EC2/VPC resource id prefixes (before "-").
+	resourcePrefixes = map[string]bool{
+		"i": true, "vol": true, "sg": true, "sgr": true, "subnet": true, "vpc": true, "vpce": true, "eni": true, "ami": true,
+		"snap": true, "igw": true, "eigw": true, "nat": true, "rtb": true, "acl": true, "pcx": true, "tgw": true,
+		"eipalloc": true, "lt": true, "dopt": true, "cgw": true, "vgw": true, "fs": true, "fsap": true,
+	}
 )
 
-// URLs returns the URLs in s, trailing punctuation trimmed.
+// wordChar is a regexp \b word character.
+func wordChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// resourceIDs finds EC2/VPC resource ids (prefix, "-", 8 or 17 lower-case
+// hex digits, as whole words) without a regexp: the scan starts only at
+// hyphens, which keeps the check cheap on long answers.
+func resourceIDs(s string, emit func(a, b int)) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '-' {
+			continue
+		}
+		a := i
+		for a > 0 && s[a-1] >= 'a' && s[a-1] <= 'z' {
+			a--
+		}
+		if a == i || (a > 0 && wordChar(s[a-1])) || !resourcePrefixes[s[a:i]] {
+			continue
+		}
+		b := i + 1
+		for b < len(s) && (s[b] >= '0' && s[b] <= '9' || s[b] >= 'a' && s[b] <= 'f') {
+			b++
+		}
+		if n := b - i - 1; (n == 8 || n == 17) && (b == len(s) || !wordChar(s[b])) {
+			emit(a, b)
+		}
+	}
+}
+
+// accountIDs finds twelve-digit numbers standing alone as words.
+func accountIDs(s string, emit func(a, b int)) {
+	for i := 0; i < len(s); {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j-i == 12 && (i == 0 || !wordChar(s[i-1])) && (j == len(s) || !wordChar(s[j])) {
+			emit(i, j)
+		}
+		i = j
+	}
+}
+
+// urlChar are the characters a URL runs on with: RFC 3986's, less the
+// quotes and parentheses that usually close prose around it.
+func urlChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~:/?#[]@!$&*+,;=%", c) >= 0
+}
+
+// URLs returns the http(s) URLs in s, trailing punctuation trimmed.
 func URLs(s string) []Match {
 	var out []Match
-	for _, loc := range urlRE.FindAllStringIndex(s, -1) {
-		v := strings.TrimRight(s[loc[0]:loc[1]], ".,;:!?]")
-		out = append(out, Match{Value: v, Start: loc[0], End: loc[0] + len(v)})
+	for off := 0; ; {
+		k := strings.Index(s[off:], "://")
+		if k < 0 {
+			return out
+		}
+		i := off + k
+		off = i + 3
+		var a int
+		switch {
+		case i >= 5 && strings.EqualFold(s[i-5:i], "https"):
+			a = i - 5
+		case i >= 4 && strings.EqualFold(s[i-4:i], "http"):
+			a = i - 4
+		default:
+			continue
+		}
+		if a > 0 && wordChar(s[a-1]) {
+			continue
+		}
+		b := i + 3
+		for b < len(s) && urlChar(s[b]) {
+			b++
+		}
+		v := strings.TrimRight(s[a:b], ".,;:!?]")
+		if len(v) <= i+3-a {
+			continue // no host
+		}
+		out = append(out, Match{Value: v, Start: a, End: a + len(v)})
+		off = a + len(v)
 	}
-	return out
 }
 
 // Identifiers returns the AWS identifiers in s outside URLs, in order. An
@@ -89,27 +172,39 @@ func Identifiers(s string) []Match {
 		ms = append(ms, Match{Start: u.Start, End: u.End}) // a mask, removed below
 	}
 	masks := len(ms)
-	add := func(re *regexp.Regexp, k IDKind, group int) {
-		for _, loc := range re.FindAllStringSubmatchIndex(s, -1) {
-			a, b := loc[2*group], loc[2*group+1]
-			v := s[a:b]
-			if k == IDARN {
-				v = strings.TrimRight(v, ".,:;")
-				b = a + len(v)
-			}
-			if k == IDBucket && !strings.ContainsAny(v, "0123456789.-") {
-				continue
-			}
-			if !taken(ms, a, b) {
-				ms = append(ms, Match{IDKind: k, Value: v, Start: a, End: b})
-			}
+	add := func(k IDKind, a, b int) {
+		v := s[a:b]
+		if k == IDARN {
+			v = strings.TrimRight(v, ".,:;")
+			b = a + len(v)
+		}
+		if k == IDBucket && !strings.ContainsAny(v, "0123456789.-") {
+			return
+		}
+		if !taken(ms, a, b) {
+			ms = append(ms, Match{IDKind: k, Value: v, Start: a, End: b})
 		}
 	}
-	add(arnRE, IDARN, 0)
-	add(keyRE, IDAccessKey, 0)
-	add(resourceRE, IDResource, 0)
-	add(accountRE, IDAccount, 0)
-	add(bucketRE, IDBucket, 1)
+	addRE := func(re *regexp.Regexp, k IDKind, group int) {
+		for _, loc := range re.FindAllStringSubmatchIndex(s, -1) {
+			add(k, loc[2*group], loc[2*group+1])
+		}
+	}
+	// Cheap tests first: most regexps only run when their literal is there.
+	if strings.Contains(s, "arn:aws") {
+		addRE(arnRE, IDARN, 0)
+	}
+	for _, p := range keyPrefixes {
+		if strings.Contains(s, p) {
+			addRE(keyRE, IDAccessKey, 0)
+			break
+		}
+	}
+	resourceIDs(s, func(a, b int) { add(IDResource, a, b) })
+	accountIDs(s, func(a, b int) { add(IDAccount, a, b) })
+	if strings.Contains(s, "s3://") || strings.Contains(s, "--bucket") || strings.Contains(s, "バケット") || strings.Contains(strings.ToLower(s), "bucket") {
+		addRE(bucketRE, IDBucket, 1)
+	}
 	ms = ms[masks:]
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Start < ms[j].Start })
 	return ms
