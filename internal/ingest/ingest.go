@@ -247,7 +247,7 @@ func (in *Ingester) commit(batch []*request) {
 	for _, r := range batch {
 		evs = append(evs, r.evs...)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(store.Priority(context.Background()), 30*time.Second)
 	defer cancel()
 	var matches []string
 	err := in.st.InTx(ctx, func(tx store.Tx) error {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"slices"
+	"sync"
 
 	"modernc.org/sqlite"
 )
@@ -19,8 +21,9 @@ import (
 const stmtCacheSize = 256
 
 type cachingConnector struct {
-	dsn string
-	drv *sqlite.Driver
+	dsn  string
+	drv  *sqlite.Driver
+	gate *gate
 }
 
 func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
@@ -28,7 +31,7 @@ func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cachingConn{base: conn, stmts: map[string]*cachedStmt{}}, nil
+	return &cachingConn{base: conn, stmts: map[string]*cachedStmt{}, gate: c.gate}, nil
 }
 
 func (c cachingConnector) Driver() driver.Driver { return c.drv }
@@ -42,6 +45,8 @@ type cachingConn struct {
 	base  driver.Conn
 	stmts map[string]*cachedStmt
 	order []string // insertion order, for eviction
+	gate  *gate
+	inTx  bool // the gate is held by this connection's transaction
 }
 
 var (
@@ -65,7 +70,39 @@ func (c *cachingConn) Begin() (driver.Tx, error) {
 }
 
 func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	return c.base.(driver.ConnBeginTx).BeginTx(ctx, opts)
+	if err := c.gate.acquire(ctx); err != nil {
+		return nil, err
+	}
+	tx, err := c.base.(driver.ConnBeginTx).BeginTx(ctx, opts)
+	if err != nil {
+		c.gate.release()
+		return nil, err
+	}
+	c.inTx = true
+	return &gatedTx{tx: tx, c: c}, nil
+}
+
+// gatedTx releases the gate when the transaction ends.
+type gatedTx struct {
+	tx driver.Tx
+	c  *cachingConn
+}
+
+func (t *gatedTx) Commit() error {
+	defer t.end()
+	return t.tx.Commit()
+}
+
+func (t *gatedTx) Rollback() error {
+	defer t.end()
+	return t.tx.Rollback()
+}
+
+func (t *gatedTx) end() {
+	if t.c.inTx {
+		t.c.inTx = false
+		t.c.gate.release()
+	}
 }
 
 func (c *cachingConn) Ping(ctx context.Context) error { return c.base.(driver.Pinger).Ping(ctx) }
@@ -118,6 +155,12 @@ func (c *cachingConn) stmt(ctx context.Context, query string) (*cachedStmt, func
 }
 
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if !c.inTx {
+		if err := c.gate.acquire(ctx); err != nil {
+			return nil, err
+		}
+		defer c.gate.release()
+	}
 	cs, release, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -127,16 +170,29 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 }
 
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	gated := !c.inTx
+	if gated {
+		if err := c.gate.acquire(ctx); err != nil {
+			return nil, err
+		}
+	}
+	ungate := func() {
+		if gated {
+			c.gate.release()
+		}
+	}
 	cs, release, err := c.stmt(ctx, query)
 	if err != nil {
+		ungate()
 		return nil, err
 	}
 	rows, err := cs.s.(driver.StmtQueryContext).QueryContext(ctx, args)
 	if err != nil {
 		release()
+		ungate()
 		return nil, err
 	}
-	return &releasingRows{Rows: rows, release: release}, nil
+	return &releasingRows{Rows: rows, release: func() { release(); ungate() }}, nil
 }
 
 // releasingRows gives its statement back when closed.
@@ -154,4 +210,77 @@ func (r *releasingRows) Close() error {
 	err := r.Rows.Close()
 	r.release()
 	return err
+}
+
+// gate lets one connection at a time use the database file, and hands it
+// to waiting event commits (contexts marked with Priority) before anything
+// else. SQLite has one writer; without the gate, the delivery side (River
+// fetching and completing jobs) would take turns with ingest, and a burst
+// of events would be acknowledged only as fast as earlier ones are
+// delivered. Accepting (durably) comes first; delivery catches up.
+type gate struct {
+	mu   sync.Mutex
+	busy bool
+	hi   []chan struct{}
+	lo   []chan struct{}
+}
+
+type priorityKey struct{}
+
+// Priority marks ctx so that its transactions get the SQLite file before
+// other waiting work. Ingest uses it for event commits.
+func Priority(ctx context.Context) context.Context {
+	return context.WithValue(ctx, priorityKey{}, true)
+}
+
+func (g *gate) acquire(ctx context.Context) error {
+	g.mu.Lock()
+	if !g.busy {
+		g.busy = true
+		g.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	hi := ctx.Value(priorityKey{}) != nil
+	if hi {
+		g.hi = append(g.hi, ch)
+	} else {
+		g.lo = append(g.lo, ch)
+	}
+	g.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		select {
+		case <-ch: // handed over just now: pass it on
+			g.releaseLocked()
+		default:
+			g.hi = slices.DeleteFunc(g.hi, func(c chan struct{}) bool { return c == ch })
+			g.lo = slices.DeleteFunc(g.lo, func(c chan struct{}) bool { return c == ch })
+		}
+		return ctx.Err()
+	}
+}
+
+func (g *gate) release() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.releaseLocked()
+}
+
+func (g *gate) releaseLocked() {
+	var next chan struct{}
+	switch {
+	case len(g.hi) > 0:
+		next, g.hi = g.hi[0], g.hi[1:]
+	case len(g.lo) > 0:
+		next, g.lo = g.lo[0], g.lo[1:]
+	default:
+		g.busy = false
+		return
+	}
+	close(next) // busy stays true: ownership passes to the waiter
 }

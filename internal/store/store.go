@@ -156,11 +156,13 @@ func openSQLite(dsn string, exclusive bool) (*Store, error) {
 	v.Add("_pragma", "journal_mode(WAL)")
 	v.Add("_pragma", "synchronous("+sync+")")
 	v.Add("_txlock", "immediate")
-	db := sql.OpenDB(cachingConnector{dsn: "file:" + path + "?" + v.Encode(), drv: &sqlite.Driver{}})
-	// SQLite has one writer; River's SQLite driver is only reliable with a
-	// single connection, and one connection also makes every transaction
-	// serial, which the ingest batcher relies on for throughput.
-	db.SetMaxOpenConns(1)
+	db := sql.OpenDB(cachingConnector{dsn: "file:" + path + "?" + v.Encode(), drv: &sqlite.Driver{}, gate: &gate{}})
+	// SQLite has one writer. The gate (see stmtcache.go) lets one
+	// connection at a time in, event commits first; a second connection
+	// lets a waiting event commit queue at the gate instead of behind
+	// whoever holds the only connection.
+	db.SetMaxOpenConns(2)
+	db.SetMaxIdleConns(2)
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
 	if err := db.Ping(); err != nil {
