@@ -116,33 +116,30 @@ func anyGlob(patterns, values []string) bool {
 	return false
 }
 
-// glob matches EC2 filter wildcards: * any run, ? any one character.
+// glob matches EC2 filter wildcards: * any run, ? any one character. It
+// backtracks only to the last star, so it runs in O(len(p)*len(s)).
 func glob(p, s string) bool {
-	if !strings.ContainsAny(p, "*?") {
-		return p == s
-	}
-	for len(p) > 0 {
-		switch p[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if glob(p[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-			p, s = p[1:], s[1:]
+	pi, si, star, mark := 0, 0, -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
+			pi++
+			si++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
 		default:
-			if s == "" || p[0] != s[0] {
-				return false
-			}
-			p, s = p[1:], s[1:]
+			return false
 		}
 	}
-	return s == ""
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }
 
 // page applies MaxResults/NextToken to n items: it returns the index range

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -280,6 +281,25 @@ func TestDemoHasSampleResources(t *testing.T) {
 	} {
 		if !ids[want] {
 			t.Errorf("demo scenario lacks %s", want)
+		}
+	}
+}
+
+func TestEC2FilterWildcards(t *testing.T) {
+	t.Parallel()
+	sb := start(t, sandbox.Demo())
+	c := ec2.NewFromConfig(cfg(sb, region))
+	for _, tc := range []struct {
+		pattern string
+		want    int
+	}{{"*-0?", 5}, {"jump-*", 1}, {"*", 7}, {"j*p-host-01", 1}, {"*ftp*", 1}, {"?", 0}, {"batch-worker-07*", 1}} {
+		out := must[*ec2.DescribeInstancesOutput](t)(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: []ec2types.Filter{{Name: aws.String("tag:Name"), Values: []string{tc.pattern}}}}))
+		n := 0
+		for _, r := range out.Reservations {
+			n += len(r.Instances)
+		}
+		if n != tc.want {
+			t.Errorf("tag:Name=%q matched %d instances, want %d", tc.pattern, n, tc.want)
 		}
 	}
 }

@@ -68,6 +68,10 @@ type Call struct {
 
 const maxBody = 32 << 20
 
+// maxCalls bounds the call log; past it the oldest half is dropped (Seq
+// keeps counting, so a reader polling with since= notices the gap).
+const maxCalls = 200_000
+
 // ServeHTTP serves the AWS APIs and the /_sandbox/ endpoints.
 func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_sandbox") {
@@ -381,6 +385,10 @@ func (sb *Sandbox) logCall(rq *request, started bool) *Call {
 	sb.mu.Lock()
 	sb.callSeq++
 	c.Seq = sb.callSeq
+	if len(sb.calls) >= maxCalls {
+		// Keep the newest half: a long game day must not grow without bound.
+		sb.calls = append(sb.calls[:0:0], sb.calls[len(sb.calls)/2:]...)
+	}
 	sb.calls = append(sb.calls, c)
 	sb.mu.Unlock()
 	return c
