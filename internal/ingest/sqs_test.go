@@ -122,3 +122,67 @@ func TestSQSConsumer(t *testing.T) {
 		}
 	}
 }
+
+// A forward target sends the shaped payload to an SQS queue (here the
+// sandbox's), and a Lambda handler routes with the same code.
+func TestForwardToSQSAndLambda(t *testing.T) {
+	_, client := sqsSandbox(t)
+	ctx := context.Background()
+	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("forwarded")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`
+rules:
+  - name: fwd
+    event_pattern: {"source": ["aws.ec2"]}
+    targets:
+      - id: q
+        type: forward
+        queue_url: %s
+        input_path: $.detail
+`, aws.ToString(q.QueueUrl))
+	p := startPipeline(t, "sqlite://"+filepath.Join(t.TempDir(), "v.db"), cfg)
+	if r := p.in.Accept(ctx, "test", [][]byte{ec2Event("fwd-1")}); r[0].Err != nil {
+		t.Fatal(r[0].Err)
+	}
+	var body string
+	waitFor(t, "the forwarded message", func() bool {
+		out, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 1})
+		if err != nil || len(out.Messages) == 0 {
+			return false
+		}
+		body = aws.ToString(out.Messages[0].Body)
+		return true
+	})
+	if body != `{"eventName":"AuthorizeSecurityGroupIngress","n":1}` {
+		t.Errorf("forwarded body %s", body)
+	}
+
+	// The Lambda handler, delivering synchronously.
+	h := ingest.LambdaHandler(p.in.Table(), nil, nil)
+	res, err := h(ctx, ec2Event("lambda-1"))
+	if err != nil || len(res.Delivered) != 1 || res.Delivered[0] != "fwd/q" {
+		t.Fatalf("lambda: %+v %v", res, err)
+	}
+	if res, err := h(ctx, []byte(`{"not":"an event"}`)); err != nil || res.EventID != "" {
+		t.Errorf("an invalid event is dropped without an error (retrying cannot fix it): %+v %v", res, err)
+	}
+}
+
+func TestLambdaRetryableFailure(t *testing.T) {
+	rcv := newReceiver(t)
+	rcv.setFail(func(int) int { return 503 })
+	p := startPipeline(t, "sqlite://"+filepath.Join(t.TempDir(), "v.db"), webhookConfig(rcv.srv.URL, ""))
+	h := ingest.LambdaHandler(p.in.Table(), nil, nil)
+	res, err := h(context.Background(), ec2Event("l-2"))
+	if err == nil || len(res.Failed) != 1 {
+		t.Errorf("a 503 must fail the invocation so Lambda retries: %+v %v", res, err)
+	}
+	// With the database, the handler stores instead of delivering.
+	h = ingest.LambdaHandler(p.in.Table(), p.in, nil)
+	res, err = h(context.Background(), ec2Event("l-3"))
+	if err != nil || !res.Stored {
+		t.Errorf("stored: %+v %v", res, err)
+	}
+}
