@@ -100,7 +100,9 @@ type LLMReport struct {
 	// server could not be used), "not-consulted" (summary only, by policy)
 	// or "off" (lookup turned off).
 	Docs string `json:"docs"`
-	// ToolCalls are the documentation calls run: name and arguments.
+	// ToolCalls are the documentation tool calls the model made, name and
+	// arguments, whether answered by the server, the cache, or with
+	// "unavailable".
 	ToolCalls []string `json:"tool_calls,omitempty"`
 	// Refused are the tools the model asked for but was not offered.
 	Refused []string `json:"refused_tool_calls,omitempty"`
