@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -301,5 +302,49 @@ func TestEC2FilterWildcards(t *testing.T) {
 		if n != tc.want {
 			t.Errorf("tag:Name=%q matched %d instances, want %d", tc.pattern, n, tc.want)
 		}
+	}
+}
+
+// TestDocsScenarioExample keeps the example in docs/sandbox.md loadable.
+func TestDocsScenarioExample(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../../docs/sandbox.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```yaml\nname: small\n")
+	if !ok {
+		t.Fatal("docs/sandbox.md has no small scenario example")
+	}
+	example, _, _ := strings.Cut(rest, "```")
+	sc, err := sandbox.ParseScenario([]byte("name: small\n" + example))
+	if err != nil {
+		t.Fatalf("docs example: %v", err)
+	}
+	sb := start(t, sc)
+	out := must[*ec2.DescribeInstancesOutput](t)(ec2.NewFromConfig(cfg(sb, region)).DescribeInstances(ctx, &ec2.DescribeInstancesInput{}))
+	if len(out.Reservations) != 1 {
+		t.Errorf("docs example instances = %d", len(out.Reservations))
+	}
+}
+
+// TestStateRoundTrips checks that a saved state loads again as a scenario.
+func TestStateRoundTrips(t *testing.T) {
+	t.Parallel()
+	sb := start(t, sandbox.Demo())
+	c := ec2.NewFromConfig(cfg(sb, region))
+	must[*ec2.StopInstancesOutput](t)(c.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{"i-0a1b2c3d4e5f60718"}}))
+	b, err := json.Marshal(sb.State())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := sandbox.ParseScenario(b)
+	if err != nil {
+		t.Fatalf("saved state does not load: %v", err)
+	}
+	sb2 := start(t, sc)
+	d := must[*ec2.DescribeInstancesOutput](t)(ec2.NewFromConfig(cfg(sb2, region)).DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{"i-0a1b2c3d4e5f60718"}}))
+	if s := d.Reservations[0].Instances[0].State.Name; s != "stopped" {
+		t.Errorf("reloaded instance state = %s", s)
 	}
 }
