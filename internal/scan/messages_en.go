@@ -1,0 +1,41 @@
+package scan
+
+var messagesEN = map[string]string{
+	colResource:      "Resource",
+	colTitle:         "Violation",
+	colControl:       "Control ID",
+	colSeverity:      "Severity",
+	colAccount:       "Account",
+	colRegion:        "Region",
+	colFirstObserved: "First observed",
+	colLastObserved:  "Last observed",
+	colRemediation:   "Remediation URL",
+	colOwner:         "Owner",
+	colChange:        "Change",
+
+	changeNew:  "new",
+	changeOpen: "still open",
+
+	msgSubjectEnv:   "🚨 %[1]d violations found in the %[2]s environment",
+	msgSubject:      "🚨 %[1]d Security Hub violations found",
+	msgSubjectNone:  "✅ No violations in the %[1]s environment",
+	msgSubjectNone0: "✅ No Security Hub violations",
+	msgChanges:      "Since the last scan: %[1]d new, %[2]d resolved, %[3]d still open.",
+	msgNoChange:     "No change since the last scan (%[1]d still open).",
+	msgFirstScan:    "First scan: there is no earlier scan to compare with.",
+	msgNewHeading:   "New:",
+	msgResolvedHead: "Resolved:",
+	msgMore:         "…and %[1]d more",
+	msgOwnerLine:    "%[1]d violations (%[2]d new): %[3]s",
+	msgUnowned:      "%[1]d violations have no owner (no %[2]s tag, or a tag value with no owner mapping).",
+
+	msgScope:         "Scope: %[1]s.",
+	msgScopeRegions:  "regions %[1]s",
+	msgScopeSeverity: "severity %[1]s or higher",
+	msgScopeControls: "controls %[1]s",
+	msgScopeAccounts: "accounts %[1]s",
+	msgScopeProducts: "products %[1]s",
+	msgScopeSep:      "; ",
+	msgListSep:       ", ",
+	msgFileName:      "securityhub-violations",
+}

@@ -1,0 +1,41 @@
+package scan
+
+var messagesJA = map[string]string{
+	colResource:      "リソース名",
+	colTitle:         "違反事項",
+	colControl:       "コントロールID",
+	colSeverity:      "重要度",
+	colAccount:       "アカウント",
+	colRegion:        "リージョン",
+	colFirstObserved: "初回検出日時",
+	colLastObserved:  "最終検出日時",
+	colRemediation:   "修復手順URL",
+	colOwner:         "担当者",
+	colChange:        "前回からの変化",
+
+	changeNew:  "新規",
+	changeOpen: "継続",
+
+	msgSubjectEnv:   "🚨 %[2]s 環境で %[1]d 件の違反を検出しました",
+	msgSubject:      "🚨 Security Hub で %[1]d 件の違反を検出しました",
+	msgSubjectNone:  "✅ %[1]s 環境に違反はありません",
+	msgSubjectNone0: "✅ Security Hub の違反はありません",
+	msgChanges:      "前回のスキャンから: 新規 %[1]d 件、解決 %[2]d 件、継続 %[3]d 件",
+	msgNoChange:     "前回のスキャンから変化はありません（継続 %[1]d 件）。",
+	msgFirstScan:    "初回のスキャンのため、比較する前回の結果はありません。",
+	msgNewHeading:   "新規:",
+	msgResolvedHead: "解決:",
+	msgMore:         "ほか %[1]d 件",
+	msgOwnerLine:    "%[1]d 件（うち新規 %[2]d 件）: %[3]s",
+	msgUnowned:      "%[1]d 件は担当者がわかりません（%[2]s タグがないか、タグの値に対応する担当者が設定されていません）。",
+
+	msgScope:         "対象: %[1]s",
+	msgScopeRegions:  "リージョン %[1]s",
+	msgScopeSeverity: "重要度 %[1]s 以上",
+	msgScopeControls: "コントロール %[1]s",
+	msgScopeAccounts: "アカウント %[1]s",
+	msgScopeProducts: "製品 %[1]s",
+	msgScopeSep:      "、",
+	msgListSep:       "、",
+	msgFileName:      "securityhub-violations",
+}
