@@ -131,9 +131,9 @@ type Queue struct {
 	sender  atomic.Pointer[senderBox]
 	c       client
 
-	completions   chan *completion
-	stopCompleter chan struct{}
-	completerDone chan struct{}
+	marks      chan *delivered
+	stopMarker chan struct{}
+	markerDone chan struct{}
 }
 
 type senderBox struct{ s Sender }
@@ -192,7 +192,7 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Queue, error) {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics()
 	}
-	q := &Queue{st: st, opts: opts, log: opts.Logger, metrics: opts.Metrics, completions: make(chan *completion, 1024)}
+	q := &Queue{st: st, opts: opts, log: opts.Logger, metrics: opts.Metrics, marks: make(chan *delivered, 1024)}
 	cfg := &river.Config{
 		ID:                          opts.ID,
 		JobTimeout:                  opts.JobTimeout,
@@ -274,11 +274,11 @@ func (q *Queue) Start(ctx context.Context) error {
 			q.log.Info("resuming jobs left running by the previous process", "jobs", n)
 		}
 	}
-	if q.opts.Workers > 0 && q.stopCompleter == nil {
-		q.stopCompleter, q.completerDone = make(chan struct{}), make(chan struct{})
+	if q.opts.Workers > 0 && q.stopMarker == nil {
+		q.stopMarker, q.markerDone = make(chan struct{}), make(chan struct{})
 		go func() {
-			defer close(q.completerDone)
-			q.completer(q.stopCompleter)
+			defer close(q.markerDone)
+			q.marker(q.stopMarker)
 		}()
 	}
 	return q.c.start(ctx)
@@ -293,11 +293,11 @@ func (q *Queue) Stop(ctx context.Context) error {
 		defer cancel()
 		err = q.c.stopAndCancel(cctx)
 	}
-	// Workers have returned, so no completion is waiting.
-	if q.stopCompleter != nil {
-		close(q.stopCompleter)
-		<-q.completerDone
-		q.stopCompleter = nil
+	// Workers have returned, so no marker is waiting.
+	if q.stopMarker != nil {
+		close(q.stopMarker)
+		<-q.markerDone
+		q.stopMarker = nil
 	}
 	return err
 }

@@ -30,6 +30,19 @@ func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	a := job.Args
+	// A job runs again after its process died mid-run (a restart on
+	// SQLite, a rescue by another replica on PostgreSQL). If that run had
+	// delivered, its marker says so: do not send twice.
+	if job.Attempt > 1 {
+		done, err := store.Delivered(ctx, w.q.st.Q(), job.ID)
+		if err != nil {
+			return err
+		}
+		if done {
+			w.q.log.Info("delivery already made before a restart; not sent again", "job_id", job.ID, "event_id", a.EventID, "rule", a.Rule, "target", a.Target)
+			return nil
+		}
+	}
 	d := route.Delivery{
 		ID:       a.EventKey + "/" + a.Rule + "/" + a.Target,
 		Rule:     a.Rule,
@@ -41,66 +54,73 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	if err := w.q.send(ctx, job.JobRow, d, a.Policy, a.NotAfter, a.AcceptedAt); err != nil {
 		return err
 	}
-	// Record the completion now rather than in River's asynchronous
-	// batch: if the process dies right after a delivery, the window in
-	// which the job is sent but still "running" (and so sent again after
-	// a rescue) is one commit, not a batch interval.
-	if err := w.q.complete(ctx, job); err != nil {
-		w.q.log.Warn("recording a delivered job failed; River will record it", "job_id", job.ID, "error", err.Error())
+	// Record the delivery at once (group-committed with other workers'):
+	// River records completions asynchronously, in batches, so without the
+	// marker a process killed now would send up to a batch of deliveries
+	// again after a restart or rescue. With it, only deliveries between
+	// the target's answer and this commit are sent twice (with the same
+	// X-Vigil-Delivery).
+	if err := w.q.markDelivered(ctx, job.ID); err != nil {
+		w.q.log.Warn("recording a delivery failed", "job_id", job.ID, "error", err.Error())
 	}
 	return nil
 }
 
-// completion is a delivered job waiting for its completion to be committed.
-type completion struct {
-	ctx  context.Context
-	job  *river.Job[DeliverArgs]
+// delivered is a job whose delivery waits for its marker to be committed.
+type delivered struct {
+	id   int64
 	done chan error
 }
 
-// complete commits job's completion together with those of other workers
-// that finished meanwhile (one transaction for all: a group commit), and
-// returns once it is committed.
-func (q *Queue) complete(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	c := &completion{ctx: ctx, job: job, done: make(chan error, 1)}
+// markDelivered commits job id's delivery marker together with those of
+// other workers that finished meanwhile (one transaction: a group commit)
+// and returns once it is committed.
+func (q *Queue) markDelivered(ctx context.Context, id int64) error {
+	c := &delivered{id: id, done: make(chan error, 1)}
 	select {
-	case q.completions <- c:
+	case q.marks <- c:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	return <-c.done
 }
 
-// completer runs the group commits of complete until stop is closed.
-func (q *Queue) completer(stop <-chan struct{}) {
+// marker runs the group commits of markDelivered until stop is closed, and
+// once a minute forgets markers of jobs that can no longer run again.
+func (q *Queue) marker(stop <-chan struct{}) {
+	sweep := time.NewTicker(time.Minute)
+	defer sweep.Stop()
 	for {
-		var batch []*completion
+		var batch []*delivered
 		select {
-		case c := <-q.completions:
+		case c := <-q.marks:
 			batch = append(batch, c)
+		case <-sweep.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			if err := store.ForgetDelivered(ctx, q.st.Q(), time.Now().Add(-time.Minute)); err != nil {
+				q.log.Warn("forgetting delivery markers failed", "error", err.Error())
+			}
+			cancel()
+			continue
 		case <-stop:
 			return
 		}
 	more:
-		for len(batch) < 256 {
+		for len(batch) < 512 {
 			select {
-			case c := <-q.completions:
+			case c := <-q.marks:
 				batch = append(batch, c)
 			default:
 				break more
 			}
 		}
-		// The work context carries River's client, which JobCompleteTx
-		// needs; any job's will do, without its cancellation.
-		ctx := context.WithoutCancel(batch[0].ctx)
-		err := q.st.InTx(ctx, func(tx store.Tx) error {
-			for _, c := range batch {
-				if err := q.c.completeTx(ctx, tx, c.job); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		ids := make([]int64, len(batch))
+		for i, c := range batch {
+			ids[i] = c.id
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := store.MarkDelivered(ctx, q.st, ids, time.Now())
+		cancel()
 		for _, c := range batch {
 			c.done <- err
 		}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/vigilhq/vigil/internal/store/storetest"
 )
@@ -362,6 +365,7 @@ func TestTwoReplicasOneKilled(t *testing.T) {
 	const total = 1000
 	var killed atomic.Bool
 	var killOnce sync.Once
+	var inFlight atomic.Int64
 	acked := postAll(func(i int) string {
 		if i%2 == 0 && !killed.Load() {
 			return a.addr
@@ -372,6 +376,7 @@ func TestTwoReplicasOneKilled(t *testing.T) {
 			killOnce.Do(func() {
 				a.kill(t)
 				killed.Store(true)
+				inFlight.Store(runningOn(t, dsn, "replica-a"))
 			})
 		}
 	})
@@ -384,8 +389,28 @@ func TestTwoReplicasOneKilled(t *testing.T) {
 	if len(acked) != total {
 		t.Fatalf("%d of %d acknowledged", len(acked), total)
 	}
+	t.Logf("%d jobs were running on the killed replica", inFlight.Load())
+	if inFlight.Load() == 0 {
+		t.Log("the kill caught no delivery in flight; the rescue path was not exercised this run")
+	}
 	checkDelivered(t, h, acked, 20)
 	if errs := a.log.String() + b.log.String(); bytes.Contains([]byte(errs), []byte(`"level":"ERROR"`)) {
 		t.Logf("errors logged:\n%s", errs)
 	}
+}
+
+// runningOn counts the jobs River shows running on the replica named id.
+func runningOn(t *testing.T, dsn, id string) int64 {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Error(err)
+		return 0
+	}
+	defer conn.Close(ctx)
+	var n int64
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state = 'running' AND attempted_by[array_upper(attempted_by, 1)] LIKE $1`, id+"%").Scan(&n); err != nil {
+		t.Error(err)
+	}
+	return n
 }

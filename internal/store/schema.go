@@ -45,6 +45,10 @@ var schema = []string{
 		redrive_job BIGINT NOT NULL DEFAULT 0
 	)`,
 	`CREATE INDEX IF NOT EXISTS vigil_dead_letters_open ON vigil_dead_letters (redriven_at, failed_at)`,
+	`CREATE TABLE IF NOT EXISTS vigil_delivered (
+		job_id       BIGINT PRIMARY KEY,
+		delivered_at BIGINT NOT NULL
+	)`,
 	`CREATE TABLE IF NOT EXISTS vigil_groups (
 		group_id      TEXT PRIMARY KEY,
 		rule          TEXT NOT NULL,
