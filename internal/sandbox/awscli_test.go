@@ -76,14 +76,17 @@ func TestAWSCLISmoke(t *testing.T) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, "bash", script)
 			cmd.Env = []string{
-				"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8",
+				"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LANG=C.UTF-8",
 				"SANDBOX_URL=" + sb.URL(), "AWS=" + cli,
 				"AWS_ACCESS_KEY_ID=AKIASMOKETEST0000001", "AWS_SECRET_ACCESS_KEY=smoke/secret+key=1",
 				"AWS_DEFAULT_REGION=ap-northeast-1", "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true",
 				"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
 			}
-			if v := os.Getenv("PYENV_ROOT"); v != "" {
-				cmd.Env = append(cmd.Env, "PYENV_ROOT="+v)
+			// A pip-installed CLI behind pyenv shims needs pyenv's settings.
+			for _, kv := range os.Environ() {
+				if strings.HasPrefix(kv, "PYENV") {
+					cmd.Env = append(cmd.Env, kv)
+				}
 			}
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
