@@ -15,6 +15,8 @@ package awsx
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -22,6 +24,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -75,8 +78,48 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if cfg.Region == "" {
 		return aws.Config{}, fmt.Errorf("awsx: no AWS region: set AWS_REGION, a profile region, or the region option")
 	}
-	return cfg, nil
+	return SafeBodies(cfg), nil
 }
+
+// SafeBodies returns a copy of cfg whose HTTP client hides the SDK's
+// request-body io.WriterTo from net/http.
+//
+// smithy-go closes a request body as soon as the response headers arrive,
+// and its body wrapper's WriteTo then returns io.EOF instead of 0, nil.
+// net/http reads the body once more after sending it (to check for extra
+// bytes); when a fast server (the sandbox, anything on loopback) has
+// already answered, that read fails, the transport closes the connection,
+// and reading a large response fails with "use of closed network
+// connection" (about 1% of Security Hub pages against the sandbox). Going
+// through Read avoids the bug. Load applies it; tests that build an
+// aws.Config by hand can too.
+func SafeBodies(cfg aws.Config) aws.Config {
+	inner := cfg.HTTPClient
+	if inner == nil {
+		inner = awshttp.NewBuildableClient()
+	}
+	if _, done := inner.(safeBodyClient); done {
+		return cfg
+	}
+	cfg = cfg.Copy()
+	cfg.HTTPClient = safeBodyClient{inner}
+	return cfg
+}
+
+type safeBodyClient struct{ inner aws.HTTPClient }
+
+func (c safeBodyClient) Do(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.Body != http.NoBody {
+		req.Body = readOnlyBody{req.Body}
+	}
+	return c.inner.Do(req)
+}
+
+// readOnlyBody exposes only Read and Close.
+type readOnlyBody struct{ rc io.ReadCloser }
+
+func (b readOnlyBody) Read(p []byte) (int, error) { return b.rc.Read(p) }
+func (b readOnlyBody) Close() error               { return b.rc.Close() }
 
 var (
 	accountRe  = regexp.MustCompile(`^[0-9]{12}$`)

@@ -208,3 +208,33 @@ func TestRoleARN(t *testing.T) {
 		t.Error("bad role name accepted")
 	}
 }
+
+// TestSafeBodiesLargeScan pages through 30,000 findings with retries off:
+// without SafeBodies about 1% of pages fail with "use of closed network
+// connection" (see SafeBodies).
+func TestSafeBodiesLargeScan(t *testing.T) {
+	isolate(t)
+	sb, err := sandbox.Start(ctx, sandbox.Options{Scenario: sandbox.Demo(), Findings: 30_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	t.Setenv("AWS_ENDPOINT_URL", sb.URL())
+	cfg, err := awsx.Load(ctx, awsx.Options{MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	for range 2 {
+		p := securityhub.NewGetFindingsPaginator(securityhub.NewFromConfig(cfg), &securityhub.GetFindingsInput{})
+		for p.HasMorePages() {
+			if _, err := p.NextPage(ctx); err != nil {
+				t.Fatalf("page %d: %v", pages, err)
+			}
+			pages++
+		}
+	}
+	if pages < 300 {
+		t.Errorf("only %d pages", pages)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go"
 
+	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/sandbox"
 )
 
@@ -31,13 +32,13 @@ func cfg(sb *sandbox.Sandbox, region string) aws.Config {
 }
 
 func cfgKeys(sb *sandbox.Sandbox, region, id, secret, token string) aws.Config {
-	return aws.Config{
+	return awsx.SafeBodies(aws.Config{
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
 		BaseEndpoint: aws.String(sb.URL()),
 		// The SDK's standard retryer (3 attempts) as users get it: the
 		// sandbox only answers retryable errors when a fault asks for them.
-	}
+	})
 }
 
 // apiCode is the AWS error code of err, or "" when err is not an API error.
