@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -259,5 +261,41 @@ func BenchmarkGenerateFindings(b *testing.B) {
 			b.Fatal(err)
 		}
 		sb.Close()
+	}
+}
+
+// BenchmarkGetFindingsScanRaw pages through every active finding with a
+// plain HTTP client, measuring the sandbox without the SDK's decoding.
+func BenchmarkGetFindingsScanRaw(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			sb, err := sandbox.Start(context.Background(), sandbox.Options{Scenario: sandbox.Demo(), Findings: n})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer sb.Close()
+			b.ResetTimer()
+			for b.Loop() {
+				token, pages := "", 0
+				for {
+					body := `{"MaxResults":100,"Filters":{"RecordState":[{"Value":"ACTIVE","Comparison":"EQUALS"}]},"NextToken":"` + token + `"}`
+					resp, err := http.Post(sb.URL()+"/findings", "application/json", strings.NewReader(body))
+					if err != nil {
+						b.Fatal(err)
+					}
+					var out struct{ NextToken string }
+					err = json.NewDecoder(resp.Body).Decode(&out)
+					resp.Body.Close()
+					if err != nil {
+						b.Fatal(err)
+					}
+					pages++
+					if token = out.NextToken; token == "" {
+						break
+					}
+				}
+				b.ReportMetric(float64(pages), "pages/scan")
+			}
+		})
 	}
 }
