@@ -46,7 +46,11 @@ func vigilBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "vigil")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/vigilhq/vigil/cmd/vigil").CombinedOutput()
+		args := []string{"build", "-o", binPath}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command("go", append(args, "github.com/vigilhq/vigil/cmd/vigil")...).CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
