@@ -37,6 +37,11 @@ type Config struct {
 	SQS      SQS    `yaml:"sqs"`
 	Rules    []Rule `yaml:"rules"`
 
+	// Notifiers, Reports and Schedules are defined in notify.go.
+	Notifiers []Notifier `yaml:"notifiers"`
+	Reports   []Report   `yaml:"reports"`
+	Schedules []Schedule `yaml:"schedules"`
+
 	file string
 	ast  *ast.File
 }
@@ -134,6 +139,10 @@ type Target struct {
 	TopicARN string `yaml:"topic_arn"`
 	// Timeout bounds one delivery attempt (default: jobs.timeout).
 	Timeout Duration `yaml:"timeout"`
+	// Notifier names the notifier a notify target sends to.
+	Notifier string `yaml:"notifier"`
+	// Report names the report a report target runs.
+	Report string `yaml:"report"`
 
 	// Input, InputPath and InputTransformer shape what the target receives,
 	// exactly as EventBridge targets do; at most one may be set.
@@ -395,6 +404,7 @@ func (c *Config) Rule(name string) *Rule {
 }
 
 func (c *Config) setDefaults() {
+	c.addScheduleRules()
 	if c.Database == "" {
 		c.Database = DefaultDatabase
 	}
@@ -474,6 +484,7 @@ func (c *Config) validate() Errors {
 	if c.Jobs.RescueAfter <= c.Jobs.Timeout {
 		bad("jobs.rescue_after", "must be longer than jobs.timeout (%s), got %s", c.Jobs.Timeout.D(), c.Jobs.RescueAfter.D())
 	}
+	c.validateNotify(bad)
 	names := map[string]int{}
 	for i := range c.Rules {
 		r := &c.Rules[i]

@@ -14,11 +14,15 @@ var catalog = map[explain.Lang]map[string]string{
 		"mentions":  "Owners",
 		"truncated": "[Message shortened: the full text was %d bytes, over the %s limit of %d bytes.]",
 		"footer":    "Sent by vigil.",
+		"group":     "%d events: %s",
+		"more":      "…and %d more",
 	},
 	explain.JA: {
 		"mentions":  "担当者",
 		"truncated": "［メッセージを短縮しました: 元の本文は %d バイトで、%s の上限 %d バイトを超えていました。］",
 		"footer":    "このメッセージは vigil が送信しました。",
+		"group":     "%d 件のイベント: %s",
+		"more":      "ほか %d 件",
 	},
 }
 

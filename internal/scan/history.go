@@ -25,7 +25,8 @@ var historySchema = []string{
 		finished_at BIGINT NOT NULL,
 		total       BIGINT NOT NULL,
 		new_count   BIGINT NOT NULL,
-		resolved    BIGINT NOT NULL
+		resolved    BIGINT NOT NULL,
+		delivery    TEXT NOT NULL
 	)`,
 	// seen_run is the last run that saw the finding; prev_run the run
 	// before that which saw it (so a run that failed half-way and is
@@ -82,19 +83,27 @@ type diffRun struct {
 	news      int
 	// attempt identifies this run's attempt, so a finding listed twice
 	// (by two regions' aggregated views) is recognised and reported once.
-	attempt string
+	attempt  string
+	delivery string
 }
 
 // begin starts run prev+1 of name; emit receives every finding once its
-// status is known (in batches, in the order added).
-func (h *History) begin(ctx context.Context, name string, emit func(*Finding, bool) error) (*diffRun, error) {
-	prev, _, err := h.LastRun(ctx, name)
-	if err != nil {
+// status is known (in batches, in the order added). delivery identifies
+// the job asking: a retry of a delivery whose run was already recorded
+// runs that run again, so it reports the same changes instead of none.
+func (h *History) begin(ctx context.Context, name, delivery string, emit func(*Finding, bool) error) (*diffRun, error) {
+	var prev int64
+	var last string
+	err := h.st.Q().QueryRow(ctx, `SELECT run, delivery FROM vigil_scans WHERE name = ?`, name).Scan(&prev, &last)
+	if err != nil && err != store.ErrNotFound {
 		return nil, fmt.Errorf("scan history: %w", err)
+	}
+	if delivery != "" && last == delivery {
+		prev--
 	}
 	var b [12]byte
 	rand.Read(b[:])
-	return &diffRun{h: h, name: name, prev: prev, cur: prev + 1, emit: emit, pending: make([]*Finding, 0, batchSize), attempt: hex.EncodeToString(b[:])}, nil
+	return &diffRun{h: h, name: name, delivery: delivery, prev: prev, cur: prev + 1, emit: emit, pending: make([]*Finding, 0, batchSize), attempt: hex.EncodeToString(b[:])}, nil
 }
 
 func (r *diffRun) first() bool { return r.prev == 0 }
@@ -223,10 +232,10 @@ func (r *diffRun) finish(ctx context.Context, total, examples int) (resolved int
 		if _, err := tx.Exec(ctx, `DELETE FROM vigil_scan_findings WHERE name = ? AND seen_run < ?`, r.name, r.prev); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO vigil_scans (name, run, finished_at, total, new_count, resolved) VALUES (?,?,?,?,?,?)
+		_, err := tx.Exec(ctx, `INSERT INTO vigil_scans (name, run, finished_at, total, new_count, resolved, delivery) VALUES (?,?,?,?,?,?,?)
 			ON CONFLICT (name) DO UPDATE SET run = excluded.run, finished_at = excluded.finished_at, total = excluded.total,
-				new_count = excluded.new_count, resolved = excluded.resolved`,
-			r.name, r.cur, store.Micros(time.Now()), total, r.news, resolved)
+				new_count = excluded.new_count, resolved = excluded.resolved, delivery = excluded.delivery`,
+			r.name, r.cur, store.Micros(time.Now()), total, r.news, resolved, r.delivery)
 		return err
 	})
 	if err != nil {

@@ -32,6 +32,10 @@ type Options struct {
 	// Examples bounds the violations listed per heading and per owner in
 	// the message; 10 when zero.
 	Examples int
+	// Delivery identifies the job running the report: when a retry of it
+	// runs again, the history compares with the same previous run, so the
+	// retried message reports the same changes.
+	Delivery string
 }
 
 // Result is what a run found. It holds counts and a bounded number of
@@ -99,7 +103,7 @@ func Run(ctx context.Context, sc *Scanner, w io.Writer, opts Options) (*Result, 
 	var dr *diffRun
 	if opts.History != nil {
 		var err error
-		if dr, err = opts.History.begin(ctx, opts.Name, emit); err != nil {
+		if dr, err = opts.History.begin(ctx, opts.Name, opts.Delivery, emit); err != nil {
 			return nil, err
 		}
 		res.FirstScan = dr.first()
