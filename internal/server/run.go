@@ -17,6 +17,7 @@ import (
 	"github.com/vigilhq/vigil/internal/ingest"
 	"github.com/vigilhq/vigil/internal/jobs"
 	"github.com/vigilhq/vigil/internal/route"
+	"github.com/vigilhq/vigil/internal/scan"
 	"github.com/vigilhq/vigil/internal/store"
 )
 
@@ -102,6 +103,17 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) error {
 		defer wg.Done()
 		in.WatchSilences(bg, 5*time.Second)
 	}()
+	if len(cfg.Schedules) > 0 {
+		// Every replica fires the schedules; each firing's event has a
+		// fixed id, so it is stored and routed once per cluster.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scan.RunSchedules(bg, cfg.Schedules, func(ctx context.Context, raw []byte) error {
+				return in.Accept(ctx, "schedule", [][]byte{raw})[0].Err
+			}, log)
+		}()
+	}
 	sqsURL := cfg.SQS.QueueURL
 	if opts.SQSQueueURL != "" {
 		sqsURL = opts.SQSQueueURL
