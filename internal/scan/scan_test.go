@@ -350,3 +350,35 @@ func TestCatalogsHaveEveryKey(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestRetriedDeliveryRepeatsTheSameDiff(t *testing.T) {
+	_, sc := startSandbox(t, sandbox.Options{Scenario: scenario(base...)})
+	h := openHistory(t, "sqlite://"+filepath.Join(t.TempDir(), "vigil.db"))
+	opts := scan.Options{Query: scan.Query{Regions: []string{tokyo, usEast}}, History: h, Delivery: "job-1"}
+	for attempt := 1; attempt <= 2; attempt++ {
+		res, err := scan.Run(ctx, sc, nil, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.FirstScan || res.New != 5 {
+			t.Errorf("job-1 attempt %d: first %v new %d", attempt, res.FirstScan, res.New)
+		}
+	}
+	opts.Delivery = "job-2"
+	for attempt := 1; attempt <= 2; attempt++ {
+		// job-2 is retried (its notification failed after the scan was
+		// recorded): the retry compares with job-1's run again.
+		res, err := scan.Run(ctx, sc, nil, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.FirstScan || res.New != 0 || res.Open() != 5 {
+			t.Errorf("attempt %d: first %v new %d open %d", attempt, res.FirstScan, res.New, res.Open())
+		}
+	}
+	opts.Delivery = "job-1"
+	res, err := scan.Run(ctx, sc, nil, opts)
+	if err != nil || res.FirstScan {
+		t.Errorf("an old delivery id: %+v %v", res, err)
+	}
+}
