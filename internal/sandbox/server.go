@@ -72,6 +72,9 @@ const maxBody = 32 << 20
 // keeps counting, so a reader polling with since= notices the gap).
 const maxCalls = 200_000
 
+// maxLoggedBody is the largest request body kept in the call log.
+const maxLoggedBody = 64 << 10
+
 // ServeHTTP serves the AWS APIs and the /_sandbox/ endpoints.
 func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_sandbox") {
@@ -301,6 +304,11 @@ var cborDec, _ = cbor.DecOptions{DefaultMapType: reflect.TypeOf(map[string]any(n
 // logParams is the request parameters as recorded in the call log.
 func (rq *request) logParams() any {
 	var p any
+	if len(rq.body) > maxLoggedBody {
+		// Big bodies (BatchImportFindings of 100 findings) would make the
+		// call log hold hundreds of megabytes during a large import.
+		return map[string]any{"body": fmt.Sprintf("(%d bytes, not kept)", len(rq.body))}
+	}
 	switch rq.proto {
 	case protoEC2, protoQuery:
 		p = map[string]string(rq.form)
@@ -321,9 +329,7 @@ func (rq *request) logParams() any {
 		}
 		if len(rq.body) > 0 {
 			var v any
-			if len(rq.body) > 1<<20 {
-				m["body"] = fmt.Sprintf("(%d bytes)", len(rq.body))
-			} else if json.Unmarshal(rq.body, &v) == nil {
+			if json.Unmarshal(rq.body, &v) == nil {
 				m["body"] = v
 			} else {
 				m["body"] = string(rq.body)
