@@ -19,14 +19,10 @@ func init() {
 		name:    "bench",
 		summary: "measure vigil: bench patterns (the matcher), bench ingest (the server)",
 		run: func(ctx context.Context, std stdio, args []string) int {
-			subs := map[string]*command{
+			return subcommand(ctx, std, "bench", args, map[string]*command{
 				"patterns": {name: "patterns", summary: "events/s of the pattern matcher on CityLots and security events", run: runBenchPatterns},
-			}
-			// The ingest benchmark registers itself as bench-ingest.
-			if c, ok := commands["bench-ingest"]; ok {
-				subs["ingest"] = &command{name: "ingest", summary: c.summary, run: c.run}
-			}
-			return subcommand(ctx, std, "bench", args, subs)
+				"ingest":   benchIngest,
+			})
 		},
 	})
 }

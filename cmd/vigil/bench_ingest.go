@@ -7,12 +7,11 @@ import (
 	"github.com/vigilhq/vigil/internal/server"
 )
 
-func init() {
-	register(&command{
-		name:    "bench-ingest",
-		summary: "measure durable ingest throughput and accept-to-delivery latency",
-		run:     runBenchIngest,
-	})
+// benchIngest is `vigil bench ingest`, dispatched by the bench group.
+var benchIngest = &command{
+	name:    "ingest",
+	summary: "accepted events/s and accept-to-delivery latency of a server in this process",
+	run:     runBenchIngest,
 }
 
 const benchIngestHelp = `
@@ -26,13 +25,13 @@ Use --rate to measure latency at a given load, and --database to measure
 PostgreSQL instead of a temporary SQLite file.
 
 Example:
-  vigil bench-ingest -n 20000 -c 64
-  vigil bench-ingest -n 10000 --rate 1000
-  vigil bench-ingest --database postgres://postgres@127.0.0.1:5432/vigil_bench -n 20000 -c 64
+  vigil bench ingest -n 20000 -c 64
+  vigil bench ingest -n 10000 --rate 1000
+  vigil bench ingest --database postgres://postgres@127.0.0.1:5432/vigil_bench -n 20000 -c 64
 `
 
 func runBenchIngest(ctx context.Context, io stdio, args []string) int {
-	fs := newFlags(io, "bench-ingest", "", benchIngestHelp)
+	fs := newFlags(io, "bench ingest", "", benchIngestHelp)
 	db := fs.String("database", "", "database URL (default: a SQLite file in a temporary directory)")
 	n := fs.Int("n", 20000, "events to post")
 	c := fs.Int("c", 64, "concurrent requests")
@@ -43,7 +42,7 @@ func runBenchIngest(ctx context.Context, io stdio, args []string) int {
 		return code
 	}
 	if *n < 1 || *c < 1 || *batch < 1 || *rate < 0 {
-		fmt.Fprintln(io.err, "vigil bench-ingest: -n, -c and --batch must be positive, --rate not negative")
+		fmt.Fprintln(io.err, "vigil bench ingest: -n, -c and --batch must be positive, --rate not negative")
 		return exitUsage
 	}
 	res, err := server.BenchIngest(ctx, server.BenchOptions{Database: *db, Events: *n, Connections: *c, Rate: *rate, Batch: *batch, Workers: *workers})
@@ -51,7 +50,7 @@ func runBenchIngest(ctx context.Context, io stdio, args []string) int {
 		fmt.Fprintf(io.out, "%d events, %d connections, batch %d, rate %s, 10 rules, webhook target\n%s\n", *n, *c, *batch, rateText(*rate), res)
 	}
 	if err != nil {
-		fmt.Fprintf(io.err, "vigil bench-ingest: %v\n", err)
+		fmt.Fprintf(io.err, "vigil bench ingest: %v\n", err)
 		return exitFailure
 	}
 	return exitOK

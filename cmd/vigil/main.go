@@ -59,14 +59,17 @@ func main() {
 // run parses the global flags, then hands the rest to the named subcommand.
 func run(ctx context.Context, io stdio, args []string) int {
 	fs := flag.NewFlagSet("vigil", flag.ContinueOnError)
-	fs.SetOutput(io.err)
+	var flagErr bytes.Buffer
+	fs.SetOutput(&flagErr)
 	endpoint := fs.String("endpoint-url", "", "send every AWS API call to this endpoint (same as AWS_ENDPOINT_URL), e.g. the sandbox at http://127.0.0.1:4566")
-	fs.Usage = func() { usage(io.err, fs) }
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			usage(io.out, fs)
 			return exitOK
 		}
+		io.err.Write(flagErr.Bytes())
+		usage(io.err, fs)
 		return exitUsage
 	}
 	if *endpoint != "" {

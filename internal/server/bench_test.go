@@ -12,7 +12,7 @@ import (
 )
 
 // TestBenchIngestRuns checks that the benchmark itself works on a small
-// run; the numbers come from vigil bench-ingest or BenchmarkIngest.
+// run; the numbers come from vigil bench ingest or BenchmarkIngest.
 func TestBenchIngestRuns(t *testing.T) {
 	res, err := server.BenchIngest(context.Background(), server.BenchOptions{Events: 300, Connections: 8})
 	if err != nil {
