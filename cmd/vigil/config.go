@@ -6,7 +6,6 @@ import (
 
 	"github.com/vigilhq/vigil/internal/config"
 	"github.com/vigilhq/vigil/internal/route"
-	_ "github.com/vigilhq/vigil/internal/route/targets" // webhook and forward targets
 )
 
 func init() {

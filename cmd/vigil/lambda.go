@@ -9,7 +9,6 @@ import (
 	"github.com/vigilhq/vigil/internal/ingest"
 	"github.com/vigilhq/vigil/internal/jobs"
 	"github.com/vigilhq/vigil/internal/route"
-	_ "github.com/vigilhq/vigil/internal/route/targets" // webhook and forward targets
 	"github.com/vigilhq/vigil/internal/store"
 )
 

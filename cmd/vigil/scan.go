@@ -12,9 +12,7 @@ import (
 	"github.com/vigilhq/vigil/internal/explain"
 	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/notify/slack"
-	_ "github.com/vigilhq/vigil/internal/notify/target" // the notify target type
 	"github.com/vigilhq/vigil/internal/scan"
-	_ "github.com/vigilhq/vigil/internal/scan/target" // the report target type
 	"github.com/vigilhq/vigil/internal/secrets"
 	"github.com/vigilhq/vigil/internal/store"
 )

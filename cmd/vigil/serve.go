@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/vigilhq/vigil/internal/config"
-	_ "github.com/vigilhq/vigil/internal/route/targets" // webhook and forward targets
 	"github.com/vigilhq/vigil/internal/server"
 )
 

@@ -42,6 +42,9 @@ type Config struct {
 	Reports   []Report   `yaml:"reports"`
 	Schedules []Schedule `yaml:"schedules"`
 
+	// Explain chooses the explanation engine (explain.go).
+	Explain Explain `yaml:"explain"`
+
 	file string
 	ast  *ast.File
 }
@@ -143,6 +146,11 @@ type Target struct {
 	Notifier string `yaml:"notifier"`
 	// Report names the report a report target runs.
 	Report string `yaml:"report"`
+	// Lang is the language of a summarize target's explanation (default:
+	// explain.lang).
+	Lang string `yaml:"lang"`
+	// Docs overrides explain.docs for this target: auto, on or off.
+	Docs string `yaml:"docs"`
 
 	// Input, InputPath and InputTransformer shape what the target receives,
 	// exactly as EventBridge targets do; at most one may be set.
@@ -485,6 +493,7 @@ func (c *Config) validate() Errors {
 		bad("jobs.rescue_after", "must be longer than jobs.timeout (%s), got %s", c.Jobs.Timeout.D(), c.Jobs.RescueAfter.D())
 	}
 	c.validateNotify(bad)
+	c.validateExplain(bad)
 	names := map[string]int{}
 	for i := range c.Rules {
 		r := &c.Rules[i]

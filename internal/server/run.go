@@ -13,12 +13,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/vigilhq/vigil/event"
 	"github.com/vigilhq/vigil/internal/config"
+	"github.com/vigilhq/vigil/internal/explain"
 	"github.com/vigilhq/vigil/internal/ingest"
 	"github.com/vigilhq/vigil/internal/jobs"
 	"github.com/vigilhq/vigil/internal/route"
 	"github.com/vigilhq/vigil/internal/scan"
 	"github.com/vigilhq/vigil/internal/store"
+	"github.com/vigilhq/vigil/internal/summarize"
 )
 
 // RunOptions are what vigil serve adds to the configuration file.
@@ -82,8 +85,28 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(in.Collectors()...)
 	reg.MustRegister(q.Collectors()...)
+	reg.MustRegister(explain.Collectors()...)
 
-	srv := &Server{Ingester: in, Auth: auth, Registry: reg, Ready: st.Ping, Explain: opts.Explain, Logger: log}
+	explainer := opts.Explain
+	if explainer == nil {
+		// /invocations answers with the configured engine's explanation,
+		// as Markdown, like the AgentCore agent it replaces.
+		explainer = func(ctx context.Context, ev *event.Event) (any, error) {
+			eng, err := summarize.Engine(ctx, cfg)
+			if err != nil {
+				return nil, err
+			}
+			x, err := eng.Explain(ctx, ev, summarize.Options(cfg, nil, ""))
+			if err != nil {
+				return nil, err
+			}
+			return string(explain.RenderMarkdown(x)), nil
+		}
+	}
+	srv := &Server{Ingester: in, Auth: auth, Registry: reg, Ready: st.Ping, Explain: explainer, Logger: log,
+		Explanations: func(ctx context.Context, eventID string) ([]*store.Explanation, error) {
+			return store.Explanations(ctx, st.Q(), eventID)
+		}}
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
 		in.Close()

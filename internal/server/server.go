@@ -22,7 +22,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vigilhq/vigil/event"
+	"github.com/vigilhq/vigil/internal/explain"
 	"github.com/vigilhq/vigil/internal/ingest"
+	"github.com/vigilhq/vigil/internal/store"
 )
 
 // Auth says which credentials the API accepts. With no keys and no basic
@@ -51,7 +53,10 @@ type Server struct {
 	// reachable); nil means ready.
 	Ready   func(ctx context.Context) error
 	Explain Explainer
-	Logger  *slog.Logger
+	// Explanations, when set, serves GET /explanations/{event id}: what
+	// summarize targets wrote about an event.
+	Explanations func(ctx context.Context, eventID string) ([]*store.Explanation, error)
+	Logger       *slog.Logger
 
 	draining atomic.Bool
 }
@@ -72,6 +77,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /events", s.authenticated(http.HandlerFunc(s.events)))
 	mux.Handle("POST /invocations", s.authenticated(http.HandlerFunc(s.invocations)))
+	mux.Handle("GET /explanations/{id}", s.authenticated(http.HandlerFunc(s.explanations)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
@@ -406,6 +412,64 @@ func (s *Server) invocations(w http.ResponseWriter, r *http.Request) {
 		}{dec, res.Duplicate}
 	}
 	reply(http.StatusOK, out)
+}
+
+// explanations answers GET /explanations/{id}[?format=markdown|text]: the
+// explanations summarize targets stored for an event, as JSON (a list), or
+// rendered one after another.
+func (s *Server) explanations(w http.ResponseWriter, r *http.Request) {
+	if s.Explanations == nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "explanations are not kept by this server"})
+		return
+	}
+	id := r.PathValue("id")
+	xs, err := s.Explanations(r.Context(), id)
+	if err != nil {
+		s.Logger.Error("reading explanations", "event_id", id, "error", err.Error())
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "reading explanations failed"})
+		return
+	}
+	if len(xs) == 0 {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no explanation of event " + id + " (is a summarize target on a rule it matched?)"})
+		return
+	}
+	switch format := r.URL.Query().Get("format"); format {
+	case "", "json":
+		type item struct {
+			Rule        string          `json:"rule"`
+			Target      string          `json:"target"`
+			Lang        string          `json:"lang"`
+			Engine      string          `json:"engine"`
+			CreatedAt   time.Time       `json:"created_at"`
+			Explanation json.RawMessage `json:"explanation"`
+		}
+		out := make([]item, len(xs))
+		for i, x := range xs {
+			out[i] = item{x.Rule, x.Target, x.Lang, x.Engine, x.CreatedAt.UTC(), x.Body}
+		}
+		writeJSON(w, http.StatusOK, out)
+	case "markdown", "text":
+		var buf bytes.Buffer
+		for i, x := range xs {
+			var e explain.Explanation
+			if err := json.Unmarshal(x.Body, &e); err != nil {
+				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "a stored explanation is unreadable"})
+				return
+			}
+			if i > 0 {
+				buf.WriteString("\n---\n\n")
+			}
+			if format == "markdown" {
+				buf.Write(explain.RenderMarkdown(&e))
+			} else {
+				buf.Write(explain.RenderText(&e))
+			}
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(buf.Bytes())
+	default:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "format: want json, markdown or text, got " + format})
+	}
 }
 
 // alertSource names the kind of alert (securityhub, guardduty, ...), or

@@ -59,6 +59,16 @@ var schema = []string{
 		last_event_at BIGINT NOT NULL DEFAULT 0,
 		last_flush_at BIGINT NOT NULL DEFAULT 0
 	)`,
+	`CREATE TABLE IF NOT EXISTS vigil_explanations (
+		event_id   TEXT NOT NULL,
+		rule       TEXT NOT NULL,
+		target     TEXT NOT NULL,
+		lang       TEXT NOT NULL,
+		engine     TEXT NOT NULL,
+		created_at BIGINT NOT NULL,
+		body       {blob} NOT NULL,
+		PRIMARY KEY (event_id, rule, target)
+	)`,
 	`CREATE TABLE IF NOT EXISTS vigil_group_members (
 		group_id  TEXT NOT NULL,
 		event_key TEXT NOT NULL,

@@ -29,6 +29,7 @@ import (
 	"github.com/vigilhq/vigil/internal/notify/webhook"
 	"github.com/vigilhq/vigil/internal/route"
 	"github.com/vigilhq/vigil/internal/store"
+	"github.com/vigilhq/vigil/internal/summarize"
 )
 
 func init() {
@@ -122,10 +123,14 @@ func newNotifyTarget(cfg *config.Config, t *config.Target, path string) (route.S
 	if err != nil {
 		return nil, err
 	}
+	opts := summarize.Options(cfg, t, string(b.Lang))
+	explainOne := func(ctx context.Context, raw []byte) (*explain.Explanation, *event.Event, error) {
+		return summarize.Explain(ctx, cfg, raw, opts)
+	}
 	return route.SenderFunc(func(ctx context.Context, d route.Delivery) (bool, error) {
-		m, err := Message(ctx, d, b.Lang)
+		m, err := Message(ctx, d, opts.Lang, explainOne)
 		if err != nil {
-			return false, err
+			return true, err // the engine failed: a later attempt may do better
 		}
 		if w, ok := b.Notifier.(notify.Func); ok {
 			return w(webhook.WithAttempt(ctx, d.Attempt), m)
@@ -137,10 +142,11 @@ func newNotifyTarget(cfg *config.Config, t *config.Target, path string) (route.S
 // maxGroupLines bounds the events a grouped notification lists.
 const maxGroupLines = 30
 
-// Message turns a delivery into a notification: one event is explained;
-// a group (a JSON array) is listed one event a line; anything else (a
+// Message turns a delivery into a notification: one event is explained by
+// explainOne (the configured engine); a group (a JSON array) is listed one
+// event a line, each line from the built-in engine; anything else (a
 // transformed input) is sent as text.
-func Message(ctx context.Context, d route.Delivery, lang explain.Lang) (notify.Message, error) {
+func Message(ctx context.Context, d route.Delivery, lang explain.Lang, explainOne func(context.Context, []byte) (*explain.Explanation, *event.Event, error)) (notify.Message, error) {
 	m := notify.Message{ID: d.ID, Lang: lang}
 	p := bytes.TrimSpace(d.Payload)
 	switch {
@@ -174,9 +180,13 @@ func Message(ctx context.Context, d route.Delivery, lang explain.Lang) (notify.M
 		m.Subject = fmt.Sprintf(notify.Label(lang, "group"), len(items), first)
 		m.Text = strings.Join(lines, "\n")
 	case len(p) > 0 && p[0] == '{':
-		x, ev, err := explainRaw(ctx, p, lang)
+		x, ev, err := explainOne(ctx, p)
+		if err != nil && ev != nil {
+			// The event is fine but the engine failed (explain.strict).
+			return m, err
+		}
 		if err != nil {
-			m.Text = string(p)
+			m.Text = string(p) // not an event: send what the target received
 			return m, nil
 		}
 		m.Explanation = x
@@ -247,32 +257,11 @@ type lazyThreads struct {
 	ts   slack.ThreadStore
 }
 
-var (
-	storesMu sync.Mutex
-	stores   = map[string]*store.Store{}
-)
-
-// sharedStore returns one store per database for the notifiers of this
-// process.
-func sharedStore(ctx context.Context, dsn string) (*store.Store, error) {
-	storesMu.Lock()
-	defer storesMu.Unlock()
-	if st, ok := stores[dsn]; ok {
-		return st, nil
-	}
-	st, err := store.OpenShared(ctx, dsn)
-	if err != nil {
-		return nil, err
-	}
-	stores[dsn] = st
-	return st, nil
-}
-
 func (l *lazyThreads) get(ctx context.Context) slack.ThreadStore {
 	l.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		st, err := sharedStore(ctx, l.dsn)
+		st, err := store.Shared(ctx, l.dsn)
 		if err == nil {
 			l.ts, err = slack.StoreThreads(ctx, st, 0)
 		}
@@ -311,7 +300,3 @@ func (t *memThreads) SetThread(_ context.Context, channel, key, ts string) error
 	}
 	return nil
 }
-
-// SharedStore returns this process's shared connection to the database
-// dsn, for other targets (reports) that keep state there.
-func SharedStore(ctx context.Context, dsn string) (*store.Store, error) { return sharedStore(ctx, dsn) }

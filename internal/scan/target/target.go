@@ -20,6 +20,7 @@ import (
 	notifytarget "github.com/vigilhq/vigil/internal/notify/target"
 	"github.com/vigilhq/vigil/internal/route"
 	"github.com/vigilhq/vigil/internal/scan"
+	"github.com/vigilhq/vigil/internal/store"
 )
 
 func init() {
@@ -68,7 +69,7 @@ func newReportTarget(cfg *config.Config, t *config.Target, path string) (route.S
 		if awsErr != nil {
 			return true, fmt.Errorf("report %s: %w", rc.Name, awsErr)
 		}
-		st, err := notifytarget.SharedStore(ctx, dsn)
+		st, err := store.Shared(ctx, dsn)
 		if err != nil {
 			return true, fmt.Errorf("report %s: %w", rc.Name, err)
 		}
