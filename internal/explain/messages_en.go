@@ -451,7 +451,7 @@ func (en) titleCloudTrail(identityType, eventName, eventSource string) string {
 
 func (en) summaryCloudTrail(f *Facts) string {
 	c := f.ct
-	return fmt.Sprintf("CloudTrail recorded a call to %s on %s by a %s identity from %s in account %s, %s.", c.EventName, orDash(c.EventSource), orDash(c.UserIdentity.Type), orDash(c.SourceIPAddress), orDash(f.Account), orDash(f.Region))
+	return fmt.Sprintf("CloudTrail recorded a call to %s on %s by an identity of type %s from %s in account %s, %s.", c.EventName, orDash(c.EventSource), orDash(c.UserIdentity.Type), orDash(c.SourceIPAddress), orDash(f.Account), orDash(f.Region))
 }
 
 func (en) cloudTrailRoot(eventName string) string {

@@ -151,7 +151,7 @@ func newTarget(cfg *config.Config, t *config.Target, path string) (route.Sender,
 		if err := store.PutExplanation(ctx, st.Q(), rec); err != nil {
 			return true, fmt.Errorf("summarize: storing the explanation of %s: %w", ev.ID, err)
 		}
-		slog.InfoContext(ctx, "explained", "event_id", ev.ID, "rule", d.Rule, "target", d.Target, "engine", x.Engine, "title", x.Title)
+		slog.DebugContext(ctx, "explained", "event_id", ev.ID, "rule", d.Rule, "target", d.Target, "engine", x.Engine, "title", x.Title)
 		return false, nil
 	}), nil
 }

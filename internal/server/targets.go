@@ -1,4 +1,4 @@
-package main
+package server
 
 // Every target type the configuration may name, registered by import.
 import (

@@ -1,0 +1,46 @@
+package demo
+
+// The demo's narration, one catalog per language.
+type catalog struct {
+	header, server, posted, routing, noMatch, incomplete, explanation string
+	sns, more, tickets, attachment, pages, done, kept, removed         string
+}
+
+var texts = map[string]catalog{
+	"en": {
+		header: "vigil demo: the whole job against a simulated AWS account; nothing leaves this machine.\n" +
+			"  sandbox  %s  (demo scenario, %d Security Hub findings)\n",
+		server:      "  vigil    %s  (configuration %s)\n\n",
+		posted:      "Posted %d events (GuardDuty, Security Hub, CloudTrail): %d accepted, each committed to the database first.\n\n",
+		routing:     "Routing (EventBridge patterns):",
+		noMatch:     "no rule matches",
+		incomplete:  "\nDeliveries so far: explanations %d/%d, SNS %d/%d, tickets %d/%d, pages %d/%d.\n",
+		explanation: "\nExplanation kept by the summarize target for event %s (GET /explanations/ID):\n",
+		sns:         "\nAmazon SNS (sandbox), messages published to %[2]s: %[1]d\n",
+		more:        "  … and %d more\n",
+		tickets:     "\nTicketing webhook (signed, HMAC-SHA256), documents received: %d\n",
+		attachment:  "    attachment %s: %d violations, saved as %s\n",
+		pages:       "\nPager webhook (input transformer), requests received: %d\n",
+		done:        "\nDone in %s. %s\nNext: vigil serve --config vigil.yaml with your own rules (see README.md).\n",
+		kept:        "The database, configuration and report are in %s.",
+		removed:     "Its temporary files are removed; vigil demo --dir DIR keeps them.",
+	},
+	"ja": {
+		header: "vigil demo: シミュレートした AWS アカウントに対して一連の処理を実行します。外部には一切接続しません。\n" +
+			"  サンドボックス  %s（demo シナリオ、Security Hub 検出結果 %d 件）\n",
+		server:      "  vigil           %s（設定ファイル %s）\n\n",
+		posted:      "%d 件のイベント（GuardDuty、Security Hub、CloudTrail）を送信し、%d 件を受け付けました。各イベントは受付前にデータベースへ保存されています。\n\n",
+		routing:     "ルーティング（EventBridge パターン）:",
+		noMatch:     "一致するルールはありません",
+		incomplete:  "\nここまでの配信: 説明 %d/%d、SNS %d/%d、チケット %d/%d、ページ %d/%d。\n",
+		explanation: "\nsummarize ターゲットが保存したイベント %s の説明（GET /explanations/ID）:\n",
+		sns:         "\nAmazon SNS（サンドボックス）: トピック %[2]s に %[1]d 件のメッセージ\n",
+		more:        "  …ほか %d 件\n",
+		tickets:     "\nチケット用 Webhook（HMAC-SHA256 署名付き）: %d 件\n",
+		attachment:  "    添付ファイル %s: 違反 %d 件（%s に保存）\n",
+		pages:       "\n呼び出し用 Webhook（入力トランスフォーマー）: %d 件\n",
+		done:        "\n%s で完了しました。%s\n次は vigil serve --config vigil.yaml で独自のルールを動かしてください（README.md を参照）。\n",
+		kept:        "データベース、設定ファイル、レポートは %s にあります。",
+		removed:     "一時ファイルは削除しました。残す場合は vigil demo --dir DIR を使います。",
+	},
+}
