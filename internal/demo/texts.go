@@ -3,7 +3,7 @@ package demo
 // The demo's narration, one catalog per language.
 type catalog struct {
 	header, server, posted, routing, noMatch, incomplete, explanation string
-	sns, more, tickets, attachment, pages, done, kept, removed         string
+	sns, more, tickets, attachment, pages, done, kept, removed        string
 }
 
 var texts = map[string]catalog{
