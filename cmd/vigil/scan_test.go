@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,24 +15,13 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/vigilhq/vigil/internal/sandbox"
+	"github.com/vigilhq/vigil/internal/sandbox/sandboxtest"
 )
 
 // scanEnv starts a sandbox with generated findings and a clean AWS
 // environment.
 func scanEnv(t *testing.T) *sandbox.Sandbox {
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
-			t.Setenv(k, "")
-			os.Unsetenv(k)
-		}
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIACLISCANTEST00001")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_REGION", "ap-northeast-1")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	sandboxtest.Isolate(t)
 	sb, err := sandbox.Start(context.Background(), sandbox.Options{Scenario: sandbox.Demo(), Findings: 500, Seed: 5})
 	if err != nil {
 		t.Fatal(err)

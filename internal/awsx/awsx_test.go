@@ -2,8 +2,6 @@ package awsx_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,36 +11,14 @@ import (
 
 	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/sandbox"
+	"github.com/vigilhq/vigil/internal/sandbox/sandboxtest"
 )
 
 var ctx = context.Background()
 
 // isolate gives the test a clean AWS environment: static keys, a region,
 // no profile files, and none of the machine's AWS_* settings.
-func isolate(t *testing.T) {
-	dir := t.TempDir()
-	for _, kv := range os.Environ() {
-		if k, _, _ := cut(kv); len(k) > 4 && k[:4] == "AWS_" {
-			t.Setenv(k, "")
-			os.Unsetenv(k)
-		}
-	}
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAAWSXTEST00000001")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_REGION", "ap-northeast-1")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
-
-func cut(kv string) (string, string, bool) {
-	for i := range kv {
-		if kv[i] == '=' {
-			return kv[:i], kv[i+1:], true
-		}
-	}
-	return kv, "", false
-}
+func isolate(t *testing.T) { sandboxtest.Isolate(t) }
 
 func startSandbox(t *testing.T, sc *sandbox.Scenario) *sandbox.Sandbox {
 	sb, err := sandbox.Start(ctx, sandbox.Options{Scenario: sc})

@@ -17,6 +17,7 @@ import (
 	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/explain"
 	"github.com/vigilhq/vigil/internal/sandbox"
+	"github.com/vigilhq/vigil/internal/sandbox/sandboxtest"
 	"github.com/vigilhq/vigil/internal/scan"
 	"github.com/vigilhq/vigil/internal/store"
 )
@@ -34,19 +35,8 @@ const (
 
 // awsEnv hides the machine's AWS settings and gives the SDK static keys.
 func awsEnv(t testing.TB) {
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
-			t.Setenv(k, "")
-			os.Unsetenv(k)
-		}
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIASCANTEST00000001")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	sandboxtest.Isolate(t)
 	t.Setenv("AWS_REGION", tokyo)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }
 
 func startSandbox(t testing.TB, opts sandbox.Options) (*sandbox.Sandbox, *scan.Scanner) {

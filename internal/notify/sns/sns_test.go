@@ -2,8 +2,6 @@ package sns_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -16,32 +14,13 @@ import (
 	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/notify/sns"
 	"github.com/vigilhq/vigil/internal/sandbox"
+	"github.com/vigilhq/vigil/internal/sandbox/sandboxtest"
 )
 
 var ctx = context.Background()
 
 func sandboxEnv(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
-			t.Setenv(k, "")
-			os.Unsetenv(k)
-		}
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIASNSTEST000000001")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_REGION", "ap-northeast-1")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	sb, err := sandbox.Start(ctx, sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	t.Setenv("AWS_ENDPOINT_URL", sb.URL())
-	return sb
+	return sandboxtest.Start(t, sandbox.Options{})
 }
 
 func createTopic(t *testing.T, name string) string {

@@ -21,6 +21,7 @@ import (
 	_ "github.com/vigilhq/vigil/internal/notify/target"
 	"github.com/vigilhq/vigil/internal/route"
 	"github.com/vigilhq/vigil/internal/sandbox"
+	"github.com/vigilhq/vigil/internal/sandbox/sandboxtest"
 	"github.com/vigilhq/vigil/internal/scan"
 	_ "github.com/vigilhq/vigil/internal/scan/target"
 	"github.com/vigilhq/vigil/internal/store"
@@ -92,26 +93,7 @@ func startSlack(t *testing.T) *slackRecorder {
 }
 
 func awsEnv(t *testing.T) *sandbox.Sandbox {
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
-			t.Setenv(k, "")
-			os.Unsetenv(k)
-		}
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIATARGETTEST000001")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_REGION", "ap-northeast-1")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	sb, err := sandbox.Start(ctx, sandbox.Options{Scenario: sandbox.Demo(), Findings: 300, Seed: 9})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	t.Setenv("AWS_ENDPOINT_URL", sb.URL())
-	return sb
+	return sandboxtest.Start(t, sandbox.Options{Scenario: sandbox.Demo(), Findings: 300, Seed: 9})
 }
 
 // pipeline is vigil serve's pipeline without its HTTP server: the
