@@ -14,6 +14,7 @@ package awsx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -47,6 +48,10 @@ type Options struct {
 	MaxBackoff time.Duration
 }
 
+// ErrNoRegion says neither the options, the environment nor the profile
+// name a region.
+var ErrNoRegion = errors.New("awsx: no AWS region: set AWS_REGION, a profile region, or the region option")
+
 // Load returns the base AWS configuration.
 func Load(ctx context.Context, o Options) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
@@ -76,7 +81,7 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("awsx: load AWS config: %w", err)
 	}
 	if cfg.Region == "" {
-		return aws.Config{}, fmt.Errorf("awsx: no AWS region: set AWS_REGION, a profile region, or the region option")
+		return aws.Config{}, ErrNoRegion
 	}
 	return SafeBodies(cfg), nil
 }

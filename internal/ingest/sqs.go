@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/vigilhq/vigil/internal/awsx"
 )
 
 // SQSConsumer feeds events from an SQS queue (an EventBridge rule's SQS
@@ -26,7 +26,7 @@ import (
 type SQSConsumer struct {
 	Ingester *Ingester
 	QueueURL string
-	// Client is the SQS client; nil builds one with config.LoadDefaultConfig
+	// Client is the SQS client; nil builds one with awsx.Load
 	// (so AWS_ENDPOINT_URL, AWS_REGION and the usual credentials apply).
 	Client *sqs.Client
 	// WaitTime is the long-poll wait (at most 20s).
@@ -45,7 +45,7 @@ func (c *SQSConsumer) Run(ctx context.Context) error {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Client == nil {
-		cfg, err := awsconfig.LoadDefaultConfig(ctx)
+		cfg, err := awsx.Load(ctx, awsx.Options{})
 		if err != nil {
 			return fmt.Errorf("sqs consumer: %w", err)
 		}

@@ -16,11 +16,11 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 
+	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/config"
 	"github.com/vigilhq/vigil/internal/notify/webhook"
 	"github.com/vigilhq/vigil/internal/route"
@@ -116,38 +116,35 @@ func newForward(cfg *config.Config, t *config.Target, path string) (route.Sender
 	}
 }
 
-// awsClients loads the SDK configuration once per target, lazily, so that
-// config check needs no credentials. AWS_ENDPOINT_URL (vigil
-// --endpoint-url) points the clients at the sandbox or LocalStack.
-type awsClients struct {
-	once sync.Once
-	cfg  aws.Config
-	err  error
-}
-
-func (a *awsClients) load(ctx context.Context) (aws.Config, error) {
-	a.once.Do(func() { a.cfg, a.err = awsconfig.LoadDefaultConfig(context.WithoutCancel(ctx)) })
-	return a.cfg, a.err
+// lazyClient builds a target's AWS client on its first delivery, so that
+// config check needs no credentials, and again after a failure.
+// AWS_ENDPOINT_URL (vigil --endpoint-url) points it at the sandbox.
+func lazyClient[C any](newClient func(aws.Config) C) func(context.Context) (C, error) {
+	var mu sync.Mutex
+	var client C
+	var ok bool
+	return func(ctx context.Context) (C, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !ok {
+			cfg, err := awsx.Load(context.WithoutCancel(ctx), awsx.Options{})
+			if err != nil {
+				return client, err
+			}
+			client, ok = newClient(cfg), true
+		}
+		return client, nil
+	}
 }
 
 func newSQSForward(queueURL string) route.Sender {
-	var a awsClients
-	var client *sqs.Client
-	var mu sync.Mutex
+	client := lazyClient(func(c aws.Config) *sqs.Client { return sqs.NewFromConfig(c) })
 	return route.SenderFunc(func(ctx context.Context, d route.Delivery) (bool, error) {
-		mu.Lock()
-		if client == nil {
-			c, err := a.load(ctx)
-			if err != nil {
-				mu.Unlock()
-				return true, fmt.Errorf("forward to SQS: %w", err)
-			}
-			client = sqs.NewFromConfig(c)
-		}
-		cl := client
-		mu.Unlock()
-		_, err := cl.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queueURL), MessageBody: aws.String(string(d.Payload))})
+		cl, err := client(ctx)
 		if err != nil {
+			return true, fmt.Errorf("forward to SQS: %w", err)
+		}
+		if _, err := cl.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queueURL), MessageBody: aws.String(string(d.Payload))}); err != nil {
 			return retryableAWS(err), fmt.Errorf("forward to SQS %s: %w", queueURL, err)
 		}
 		return false, nil
@@ -155,23 +152,13 @@ func newSQSForward(queueURL string) route.Sender {
 }
 
 func newSNSForward(topic string) route.Sender {
-	var a awsClients
-	var client *sns.Client
-	var mu sync.Mutex
+	client := lazyClient(func(c aws.Config) *sns.Client { return sns.NewFromConfig(c) })
 	return route.SenderFunc(func(ctx context.Context, d route.Delivery) (bool, error) {
-		mu.Lock()
-		if client == nil {
-			c, err := a.load(ctx)
-			if err != nil {
-				mu.Unlock()
-				return true, fmt.Errorf("forward to SNS: %w", err)
-			}
-			client = sns.NewFromConfig(c)
-		}
-		cl := client
-		mu.Unlock()
-		_, err := cl.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(string(d.Payload))})
+		cl, err := client(ctx)
 		if err != nil {
+			return true, fmt.Errorf("forward to SNS: %w", err)
+		}
+		if _, err := cl.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(string(d.Payload))}); err != nil {
 			return retryableAWS(err), fmt.Errorf("forward to SNS %s: %w", topic, err)
 		}
 		return false, nil

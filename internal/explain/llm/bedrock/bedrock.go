@@ -11,13 +11,13 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/document"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	smithy "github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/explain/llm"
 )
 
@@ -58,19 +58,12 @@ func New(ctx context.Context, o Options) (*Model, error) {
 	if o.Model == "" {
 		o.Model = DefaultModel
 	}
-	var opts []func(*config.LoadOptions) error
-	if o.Region != "" {
-		opts = append(opts, config.WithRegion(o.Region))
+	cfg, err := awsx.Load(ctx, awsx.Options{Region: o.Region, MaxAttempts: o.MaxAttempts})
+	if errors.Is(err, awsx.ErrNoRegion) {
+		return nil, errors.New("bedrock: region is not set: give a region (--region) or set AWS_REGION; the default model " + DefaultModel + " runs in ap-northeast-1")
 	}
-	if o.MaxAttempts > 0 {
-		opts = append(opts, config.WithRetryMaxAttempts(o.MaxAttempts))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("bedrock: loading the AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		return nil, errors.New("bedrock: region is not set: give a region (--region) or set AWS_REGION; the default model " + DefaultModel + " runs in ap-northeast-1")
 	}
 	client := bedrockruntime.NewFromConfig(cfg, func(bo *bedrockruntime.Options) {
 		if o.Endpoint != "" {
