@@ -301,6 +301,13 @@ func stringStop(w uint64) uint64 {
 	return zeroBytes(w^quotes) | zeroBytes(w^slashes)
 }
 
+// numeric flags some byte of w outside 0x2c-0x39 (',' '-' '.' '/' and the
+// digits); zero means every byte is inside.
+func numeric(w uint64) uint64 {
+	const below, above = 0x2c2c2c2c2c2c2c2c, 0x4646464646464646 // 0x80-0x3a
+	return ((w - below) | (w + above) | w) & highs
+}
+
 // countFlags2 counts the flagged bytes of two masks from exactZero. A
 // multiply sums the bytes; unlike bits.OnesCount64 it needs no CPU feature
 // check, which costs more than the count on GOAMD64=v1.
@@ -323,6 +330,13 @@ func (p *scanner) skipContainer(i int) (int, error) {
 		for i+16 <= len(s) {
 			w0 := binary.LittleEndian.Uint64(s[i:])
 			w1 := binary.LittleEndian.Uint64(s[i+8:])
+			// Digits, '.', '-', ',' and '/' (0x2c-0x39) make up most of
+			// what is skipped (coordinates, counts); sixteen of them need
+			// no further look.
+			if numeric(w0)|numeric(w1) == 0 {
+				i += 16
+				continue
+			}
 			if zeroBytes(w0^quotes)|zeroBytes(w1^quotes) != 0 {
 				break
 			}
