@@ -28,12 +28,19 @@ func (n *pathNode) child(key []byte) *pathNode {
 	if c := n.child1(key); c != nil {
 		return c
 	}
-	dot := -1
-	for i, b := range key {
-		if b == '.' {
-			dot = i
-			break
+	var dot int
+	if n.childMap == nil {
+		// Only a key that starts with a child's segment and a dot can lead
+		// anywhere; checking that is cheaper than looking for dots.
+		dot = -1
+		for _, c := range n.children {
+			if l := len(c.seg); len(key) > l && key[l] == '.' && string(key[:l]) == c.seg {
+				dot = l
+				break
+			}
 		}
+	} else {
+		dot = bytes.IndexByte(key, '.')
 	}
 	if dot < 0 {
 		return nil

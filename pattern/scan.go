@@ -82,12 +82,18 @@ func (m *machine) scanEvent(event []byte, sc *scratch) error {
 
 // object reads the object at s[i] == '{' whose path is node.
 func (p *scanner) object(i int, node *pathNode) (int, error) {
-	s := p.s
 	p.depth++
 	if p.depth > maxEventDepth {
 		return i, p.fail(i, "nesting too deep")
 	}
-	defer func() { p.depth-- }()
+	i, err := p.members(i, node)
+	p.depth--
+	return i, err
+}
+
+// members reads the members of the object at s[i] == '{'.
+func (p *scanner) members(i int, node *pathNode) (int, error) {
+	s := p.s
 	i = skipWS(s, i+1)
 	if i < len(s) && s[i] == '}' {
 		return i + 1, nil
@@ -200,12 +206,18 @@ func (p *scanner) value(i int, node *pathNode) (int, error) {
 
 // array reads the array at s[i] == '['; its elements share node's path.
 func (p *scanner) array(i int, node *pathNode) (int, error) {
-	s := p.s
 	p.depth++
 	if p.depth > maxEventDepth {
 		return i, p.fail(i, "nesting too deep")
 	}
-	defer func() { p.depth-- }()
+	i, err := p.elements(i, node)
+	p.depth--
+	return i, err
+}
+
+// elements reads the elements of the array at s[i] == '['.
+func (p *scanner) elements(i int, node *pathNode) (int, error) {
+	s := p.s
 	sc := p.sc
 	id := sc.nextArray
 	sc.nextArray++
