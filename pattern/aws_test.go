@@ -6,13 +6,13 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/vigilhq/vigil/internal/testdata"
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 // TestAWSPatternCases runs every TestEventPattern case AWS answered (see
 // ../shared/data/eventbridge/patterns/README.md), including AWS's error text.
 func TestAWSPatternCases(t *testing.T) {
-	dir := testdata.Dir(t, "eventbridge/patterns")
+	dir := shareddata.Dir(t, "eventbridge/patterns")
 	idxBytes, err := os.ReadFile(filepath.Join(dir, "index.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/vigilhq/vigil/internal/corpus"
-	"github.com/vigilhq/vigil/internal/testdata"
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 // The benchmarks report events/s on one goroutine (run with -cpu 1 for one
@@ -40,7 +40,7 @@ func benchMatch(b *testing.B, m *Matcher, events [][]byte) {
 }
 
 func BenchmarkCityLots(b *testing.B) {
-	sets, err := corpus.CityLotsRuleSets(testdata.Dir(b, ""))
+	sets, err := corpus.CityLotsRuleSets(shareddata.Dir(b, ""))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func BenchmarkCityLots(b *testing.B) {
 }
 
 func BenchmarkSecurityRules(b *testing.B) {
-	events, err := corpus.SecurityEvents(testdata.Dir(b, ""), 5000, 1)
+	events, err := corpus.SecurityEvents(shareddata.Dir(b, ""), 5000, 1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigilhq/vigil/internal/testdata"
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 // TestAWSTransformerCases runs every InputPath / InputTransformer case AWS
 // answered (../shared/data/eventbridge/transformer.json).
 func TestAWSTransformerCases(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(testdata.Dir(t, "eventbridge"), "transformer.json"))
+	raw, err := os.ReadFile(filepath.Join(shareddata.Dir(t, "eventbridge"), "transformer.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

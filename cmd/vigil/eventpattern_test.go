@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigilhq/vigil/internal/testdata"
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
@@ -29,7 +29,7 @@ type awsCase struct {
 }
 
 func loadAWSCases(t *testing.T) []awsCase {
-	dir := testdata.Dir(t, "eventbridge/patterns")
+	dir := shareddata.Dir(t, "eventbridge/patterns")
 	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/vigilhq/vigil/internal/explain/llm/llmtest"
 	"github.com/vigilhq/vigil/internal/explain/mcpdocs/mcpdocstest"
-	"github.com/vigilhq/vigil/internal/testdata"
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 func clearExplainEnv(t *testing.T) {
@@ -22,7 +22,7 @@ const healthAnswer = `{"summary":"AWS Health reports that an access key of accou
 "links":[{"title":"Manage access keys","url":"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"},{"title":"Invented","url":"https://docs.aws.amazon.com/nowhere.html"}]}`
 
 func TestExplainCLIWithLLM(t *testing.T) {
-	file := filepath.Join(testdata.Dir(t, "events"), "health_event.aws_risk_credentials_exposed.json")
+	file := filepath.Join(shareddata.Dir(t, "events"), "health_event.aws_risk_credentials_exposed.json")
 	search := llmtest.CallTools(llmtest.Call{Name: "aws___search_documentation", Input: `{"search_phrase":"AWS_RISK_CREDENTIALS_EXPOSED exposed access key"}`})
 	for _, kind := range []string{"openai", "bedrock"} {
 		t.Run(kind, func(t *testing.T) {
@@ -73,7 +73,7 @@ func TestExplainCLIWithLLM(t *testing.T) {
 }
 
 func TestExplainCLIErrors(t *testing.T) {
-	file := filepath.Join(testdata.Dir(t, "events"), "health_event.aws_risk_credentials_exposed.json")
+	file := filepath.Join(shareddata.Dir(t, "events"), "health_event.aws_risk_credentials_exposed.json")
 	clearExplainEnv(t)
 	llmtest.AWSEnv(t, "http://127.0.0.1:1")
 	t.Setenv("AWS_REGION", "")

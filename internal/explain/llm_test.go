@@ -17,7 +17,7 @@ import (
 	"github.com/vigilhq/vigil/internal/explain/grounding"
 	"github.com/vigilhq/vigil/internal/explain/llm/llmtest"
 	"github.com/vigilhq/vigil/internal/explain/mcpdocs/mcpdocstest"
-	"github.com/vigilhq/vigil/internal/testdata"
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 // The LLM engines are tested end to end: the real Bedrock SDK client or
@@ -73,7 +73,7 @@ func (r *rig) explain(t *testing.T, ev *event.Event, opts Options) *Explanation 
 
 func sharedEvent(t *testing.T, dir, name string) *event.Event {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(testdata.Dir(t, dir), name))
+	raw, err := os.ReadFile(filepath.Join(shareddata.Dir(t, dir), name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -642,7 +642,7 @@ func FuzzParseAnswer(f *testing.F) {
 }
 
 func BenchmarkGroundingCheck(b *testing.B) {
-	raw, err := os.ReadFile(filepath.Join(testdata.Dir(b, "guardduty"), "guardduty.unauthorizedaccess_ec2_sshbruteforce.json"))
+	raw, err := os.ReadFile(filepath.Join(shareddata.Dir(b, "guardduty"), "guardduty.unauthorizedaccess_ec2_sshbruteforce.json"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,9 +19,9 @@ import (
 	"github.com/vigilhq/vigil/internal/jobs"
 	"github.com/vigilhq/vigil/internal/route"
 	_ "github.com/vigilhq/vigil/internal/route/targets"
+	"github.com/vigilhq/vigil/internal/shareddata"
 	"github.com/vigilhq/vigil/internal/store"
 	"github.com/vigilhq/vigil/internal/store/storetest"
-	"github.com/vigilhq/vigil/internal/testdata"
 )
 
 // receiver is a webhook endpoint that records what it gets; fail decides
@@ -200,7 +200,7 @@ func TestDeliverAndDedup(t *testing.T) {
 }
 
 func TestSecurityHubDedupByFindingVersion(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(testdata.Dir(t, "events"), "securityhub_findings_imported.fsbp_ec2_7.json"))
+	raw, err := os.ReadFile(filepath.Join(shareddata.Dir(t, "events"), "securityhub_findings_imported.fsbp_ec2_7.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/vigilhq/vigil/internal/config"
 	"github.com/vigilhq/vigil/internal/route"
 	_ "github.com/vigilhq/vigil/internal/route/targets"
-	"github.com/vigilhq/vigil/internal/testdata"
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 func compile(t *testing.T, src string) (*route.Table, error) {
@@ -89,7 +89,7 @@ rules:
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(testdata.Dir(t, "guardduty"), "guardduty.impact_ec2_portsweep.json"))
+	raw, err := os.ReadFile(filepath.Join(shareddata.Dir(t, "guardduty"), "guardduty.impact_ec2_portsweep.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

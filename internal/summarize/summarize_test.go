@@ -14,8 +14,8 @@ import (
 	"github.com/vigilhq/vigil/internal/explain/llm/llmtest"
 	_ "github.com/vigilhq/vigil/internal/route/targets"
 	"github.com/vigilhq/vigil/internal/server/servertest"
+	"github.com/vigilhq/vigil/internal/shareddata"
 	"github.com/vigilhq/vigil/internal/summarize"
-	"github.com/vigilhq/vigil/internal/testdata"
 )
 
 // waitExplained polls GET /explanations/{id} until the summarize target has
@@ -36,7 +36,7 @@ func waitExplained(t *testing.T, base, id, query string) []byte {
 }
 
 func sample(t *testing.T) []byte {
-	b, err := os.ReadFile(filepath.Join(testdata.Dir(t, "events"), "securityhub_findings_imported.fsbp_ec2_7.json"))
+	b, err := os.ReadFile(filepath.Join(shareddata.Dir(t, "events"), "securityhub_findings_imported.fsbp_ec2_7.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ import (
 	"github.com/vigilhq/vigil/internal/explain"
 	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/notify/email"
-	"github.com/vigilhq/vigil/internal/testdata"
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 var ctx = context.Background()
@@ -148,7 +148,7 @@ func startSMTP(t *testing.T, implicit bool) (*mailServer, *x509.CertPool) {
 }
 
 func explanation(t *testing.T, lang explain.Lang) *explain.Explanation {
-	dir := testdata.Dir(t, "events")
+	dir := shareddata.Dir(t, "events")
 	b, err := os.ReadFile(filepath.Join(dir, "securityhub_findings_imported.fsbp_ec2_7.json"))
 	if err != nil {
 		t.Fatal(err)

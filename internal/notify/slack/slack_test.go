@@ -22,8 +22,8 @@ import (
 	"github.com/vigilhq/vigil/internal/explain"
 	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/notify/slack"
+	"github.com/vigilhq/vigil/internal/shareddata"
 	"github.com/vigilhq/vigil/internal/store"
-	"github.com/vigilhq/vigil/internal/testdata"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -144,7 +144,7 @@ func startSlack(t *testing.T) *server {
 
 func explanation(t *testing.T, lang explain.Lang) *explain.Explanation {
 	t.Helper()
-	dir := testdata.Dir(t, "events")
+	dir := shareddata.Dir(t, "events")
 	b, err := os.ReadFile(filepath.Join(dir, "securityhub_findings_imported.fsbp_ec2_7.json"))
 	if err != nil {
 		t.Fatal(err)

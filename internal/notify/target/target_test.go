@@ -16,7 +16,7 @@ import (
 	_ "github.com/vigilhq/vigil/internal/notify/target"
 	"github.com/vigilhq/vigil/internal/notify/webhook"
 	"github.com/vigilhq/vigil/internal/server/servertest"
-	"github.com/vigilhq/vigil/internal/testdata"
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 // TestNotifyThroughPipeline: an event matched by a rule with a notify
@@ -60,7 +60,7 @@ rules:
         type: notify
         notifier: tickets
 `, hook.URL))
-	ev, err := os.ReadFile(filepath.Join(testdata.Dir(t, "guardduty"), "guardduty.unauthorizedaccess_ec2_sshbruteforce.json"))
+	ev, err := os.ReadFile(filepath.Join(shareddata.Dir(t, "guardduty"), "guardduty.unauthorizedaccess_ec2_sshbruteforce.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,8 +24,8 @@ import (
 	"github.com/vigilhq/vigil/internal/sandbox/sandboxtest"
 	"github.com/vigilhq/vigil/internal/scan"
 	_ "github.com/vigilhq/vigil/internal/scan/target"
+	"github.com/vigilhq/vigil/internal/shareddata"
 	"github.com/vigilhq/vigil/internal/store"
-	"github.com/vigilhq/vigil/internal/testdata"
 )
 
 var ctx = context.Background()
@@ -184,7 +184,7 @@ func TestNotifyTargetThreadsFollowUps(t *testing.T) {
 	sl := startSlack(t)
 	t.Setenv("VIGIL_TEST_SLACK_TOKEN", "xoxb-pipeline")
 	in := pipeline(t, loadConfig(t, sl.GetAPIURL()))
-	raw, err := os.ReadFile(filepath.Join(testdata.Dir(t, "events"), "securityhub_findings_imported.fsbp_ec2_7.json"))
+	raw, err := os.ReadFile(filepath.Join(shareddata.Dir(t, "events"), "securityhub_findings_imported.fsbp_ec2_7.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
-// Package testdata locates the shared test data that lives beside the
+// Package shareddata locates the shared test data that lives beside the
 // repository (../shared/data), for tests of any package.
-package testdata
+package shareddata
 
 import (
 	"os"
