@@ -233,17 +233,24 @@ func grow[T any](s []T, n int) []T {
 	return append(s, make([]T, n-len(s))...)
 }
 
-func (sc *scratch) addLeaf(n *pathNode, v value) {
+// addLeaf records a leaf at node n and returns it for the caller to fill
+// in (kind, str, num): building it in place saves copying a value around.
+func (sc *scratch) addLeaf(n *pathNode) *leaf {
 	idx := int32(len(sc.leaves))
-	v.scratchF = &sc.strbuf
-	l := leaf{value: v, node: n.id, next: -1}
+	if cap(sc.leaves) > len(sc.leaves) {
+		sc.leaves = sc.leaves[:idx+1]
+	} else {
+		sc.leaves = append(sc.leaves, leaf{})
+	}
+	l := &sc.leaves[idx]
+	*l = leaf{node: n.id, next: -1}
+	l.scratchF = &sc.strbuf
 	if len(sc.trail) > 0 {
 		l.trailStart = int32(len(sc.trails))
 		l.trailLen = int32(len(sc.trail))
 		sc.trails = append(sc.trails, sc.trail...)
 		sc.anyTrail = true
 	}
-	sc.leaves = append(sc.leaves, l)
 	if sc.nodeGen[n.id] != sc.gen {
 		sc.nodeGen[n.id] = sc.gen
 		sc.nodeHead[n.id] = idx
@@ -251,6 +258,7 @@ func (sc *scratch) addLeaf(n *pathNode, v value) {
 		sc.leaves[sc.nodeTail[n.id]].next = idx
 	}
 	sc.nodeTail[n.id] = idx
+	return l
 }
 
 func (sc *scratch) head(node int32) int32 {

@@ -174,7 +174,8 @@ func (p *scanner) value(i int, node *pathNode) (int, error) {
 			p.sc.strbuf, _ = appendUnescaped(p.sc.strbuf, str)
 			str = p.sc.strbuf[start:]
 		}
-		p.sc.addLeaf(node, value{kind: vString, str: str})
+		l := p.sc.addLeaf(node)
+		l.kind, l.str = vString, str
 		return end, nil
 	case 't', 'f', 'n':
 		word, k := "true", vTrue
@@ -187,7 +188,7 @@ func (p *scanner) value(i int, node *pathNode) (int, error) {
 			return i, p.fail(i, "bad literal")
 		}
 		if node.used {
-			p.sc.addLeaf(node, value{kind: k})
+			p.sc.addLeaf(node).kind = k
 		}
 		return i + len(word), nil
 	default:
@@ -198,7 +199,8 @@ func (p *scanner) value(i int, node *pathNode) (int, error) {
 		if node.used {
 			text := s[i:end]
 			f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(text), len(text)), 64)
-			p.sc.addLeaf(node, value{kind: vNumber, str: text, num: f, numOK: err == nil})
+			l := p.sc.addLeaf(node)
+			l.kind, l.str, l.num, l.numOK = vNumber, text, f, err == nil
 		}
 		return end, nil
 	}
