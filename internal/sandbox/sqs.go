@@ -893,38 +893,9 @@ func sqsDeleteMessage(rq *request) error {
 }
 
 func sqsDeleteMessageBatch(rq *request) error {
-	in, err := rq.sqsInput()
-	if err != nil {
-		return err
-	}
-	if err := checkBatch(in.Entries); err != nil {
-		return err
-	}
-	rq.sb.mu.Lock()
-	defer rq.sb.mu.Unlock()
-	q, _, err := rq.queueFromURL(in.QueueUrl)
-	if err != nil {
-		return err
-	}
-	type okEntry struct{ Id string }
-	oks := []okEntry{}
-	fails := []batchFailure{}
-	for _, e := range in.Entries {
-		if err := rq.deleteMessage(q, e.ReceiptHandle); err != nil {
-			fails = append(fails, failureOf(e.Id, err))
-			continue
-		}
-		oks = append(oks, okEntry{e.Id})
-	}
-	rq.sqsReply(map[string]any{"Successful": oks, "Failed": fails}, func(x *xmlw) {
-		for _, o := range oks {
-			x.open("DeleteMessageBatchResultEntry")
-			x.leaf("Id", o.Id)
-			x.close("DeleteMessageBatchResultEntry")
-		}
-		writeFailures(x, fails)
+	return sqsReceiptBatch(rq, "DeleteMessageBatchResultEntry", func(q *Queue, e sqsEntry) error {
+		return rq.deleteMessage(q, e.ReceiptHandle)
 	})
-	return nil
 }
 
 func (rq *request) changeVisibility(q *Queue, handle string, timeout *int) error {
@@ -972,6 +943,14 @@ func sqsChangeMessageVisibility(rq *request) error {
 }
 
 func sqsChangeMessageVisibilityBatch(rq *request) error {
+	return sqsReceiptBatch(rq, "ChangeMessageVisibilityBatchResultEntry", func(q *Queue, e sqsEntry) error {
+		return rq.changeVisibility(q, e.ReceiptHandle, e.VisibilityTimeout)
+	})
+}
+
+// sqsReceiptBatch runs op on each entry of a batch that acts on received
+// messages (by receipt handle) and answers which entries succeeded.
+func sqsReceiptBatch(rq *request, resultEntry string, op func(*Queue, sqsEntry) error) error {
 	in, err := rq.sqsInput()
 	if err != nil {
 		return err
@@ -989,7 +968,7 @@ func sqsChangeMessageVisibilityBatch(rq *request) error {
 	oks := []okEntry{}
 	fails := []batchFailure{}
 	for _, e := range in.Entries {
-		if err := rq.changeVisibility(q, e.ReceiptHandle, e.VisibilityTimeout); err != nil {
+		if err := op(q, e); err != nil {
 			fails = append(fails, failureOf(e.Id, err))
 			continue
 		}
@@ -997,9 +976,9 @@ func sqsChangeMessageVisibilityBatch(rq *request) error {
 	}
 	rq.sqsReply(map[string]any{"Successful": oks, "Failed": fails}, func(x *xmlw) {
 		for _, o := range oks {
-			x.open("ChangeMessageVisibilityBatchResultEntry")
+			x.open(resultEntry)
 			x.leaf("Id", o.Id)
-			x.close("ChangeMessageVisibilityBatchResultEntry")
+			x.close(resultEntry)
 		}
 		writeFailures(x, fails)
 	})
