@@ -240,12 +240,43 @@ func eachKey(v *value, forms keyForms, buf []byte, fn func(key []byte)) []byte {
 // fewer.
 type fieldIndex struct {
 	exact   map[string][]int32
+	few     []exactEntry // exact as a list when it is small: faster than hashing
 	forms   keyForms
 	prefix  trie
 	suffix  trie // keys reversed
 	prefixF trie // folded
 	suffixF trie // folded, reversed
 	scan    []scanRef
+}
+
+type exactEntry struct {
+	key     string
+	clauses []int32
+}
+
+// maxFewExact is the largest exact map kept as a list.
+const maxFewExact = 8
+
+// lookup returns the clauses of exact key k.
+func (x *fieldIndex) lookup(k []byte) []int32 {
+	if x.few != nil {
+		for i := range x.few {
+			if e := &x.few[i]; len(e.key) == len(k) && e.key == string(k) {
+				return e.clauses
+			}
+		}
+		return nil
+	}
+	return x.exact[string(k)]
+}
+
+// seal finishes the index once every clause is added.
+func (x *fieldIndex) seal() {
+	if len(x.exact) > 0 && len(x.exact) <= maxFewExact {
+		for k, cs := range x.exact {
+			x.few = append(x.few, exactEntry{k, cs})
+		}
+	}
 }
 
 type scanRef struct {
@@ -547,6 +578,11 @@ func build(entries []*patEntry) *machine {
 			c.implied |= fieldBit(c, f)
 		}
 	}
+	for _, n := range m.nodes {
+		if n.idx != nil {
+			n.idx.seal()
+		}
+	}
 	m.compact()
 	return m
 }
@@ -727,7 +763,13 @@ func (t *trie) eachSuffix(v []byte, sc *scratch) {
 // candidates adds the clauses whose access field leaf v may satisfy.
 func (x *fieldIndex) candidates(v *value, sc *scratch) {
 	if x.exact != nil {
-		sc.keyA = eachKey(v, x.forms, sc.keyA, func(k []byte) { sc.addCands(x.exact[string(k)]) })
+		if x.forms == formString && v.kind == vString {
+			// The common case, without a callback.
+			sc.keyA = append(append(sc.keyA[:0], keyString), v.str...)
+			sc.addCands(x.lookup(sc.keyA))
+		} else {
+			sc.keyA = eachKey(v, x.forms, sc.keyA, func(k []byte) { sc.addCands(x.lookup(k)) })
+		}
 	}
 	if v.kind == vString {
 		x.prefix.eachPrefix(v.str, sc)

@@ -116,9 +116,11 @@ func (p *scanner) members(i int, node *pathNode) (int, error) {
 			}
 			key = p.sc.strbuf[start:]
 		}
-		i = skipWS(s, end)
-		if i >= len(s) || s[i] != ':' {
-			return i, p.fail(i, "expected ':' after member name")
+		// Compact JSON has the colon right after the name.
+		if i = end; i >= len(s) || s[i] != ':' {
+			if i = skipWS(s, i); i >= len(s) || s[i] != ':' {
+				return i, p.fail(i, "expected ':' after member name")
+			}
 		}
 		i = skipWS(s, i+1)
 		child := node.child(key)
