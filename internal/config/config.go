@@ -465,6 +465,25 @@ func (c *Config) setDefaults() {
 	}
 }
 
+// checkName reports a missing or repeated name of list[i], and, when rule
+// is set, a name that breaks the naming rule it states; seen maps each name
+// to the first item that has it.
+func checkName(bad func(path, format string, args ...any), seen map[string]int, list string, i int, name, rule string) {
+	p := fmt.Sprintf("%s[%d].name", list, i)
+	switch {
+	case name == "":
+		bad(p, "required")
+	case rule != "" && !validName(name):
+		bad(p, "%q: %s", name, rule)
+	default:
+		if j, dup := seen[name]; dup {
+			bad(p, "%q is already the name of %s[%d]", name, list, j)
+		} else {
+			seen[name] = i
+		}
+	}
+}
+
 func (c *Config) validate() Errors {
 	var errs Errors
 	bad := func(path, format string, args ...any) {
@@ -498,17 +517,7 @@ func (c *Config) validate() Errors {
 	for i := range c.Rules {
 		r := &c.Rules[i]
 		p := fmt.Sprintf("rules[%d]", i)
-		switch {
-		case r.Name == "":
-			bad(p+".name", "required")
-		case !validName(r.Name):
-			bad(p+".name", "%q: use letters, digits, '.', '-' and '_' only, at most 64 characters (as EventBridge)", r.Name)
-		default:
-			if j, dup := names[r.Name]; dup {
-				bad(p+".name", "%q is already the name of rules[%d]", r.Name, j)
-			}
-			names[r.Name] = i
-		}
+		checkName(bad, names, "rules", i, r.Name, "use letters, digits, '.', '-' and '_' only, at most 64 characters (as EventBridge)")
 		if r.State != "ENABLED" && r.State != "DISABLED" {
 			bad(p+".state", "want ENABLED or DISABLED, got %q", r.State)
 		}

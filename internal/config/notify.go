@@ -184,13 +184,7 @@ func (c *Config) validateNotify(bad func(path, format string, args ...any)) {
 	for i := range c.Notifiers {
 		n := &c.Notifiers[i]
 		p := fmt.Sprintf("notifiers[%d]", i)
-		if n.Name == "" {
-			bad(p+".name", "required")
-		} else if j, dup := names[n.Name]; dup {
-			bad(p+".name", "%q is already the name of notifiers[%d]", n.Name, j)
-		} else {
-			names[n.Name] = i
-		}
+		checkName(bad, names, "notifiers", i, n.Name, "")
 		if err := checkLang(n.Lang); err != nil {
 			bad(p+".lang", "%v", err)
 		}
@@ -261,13 +255,7 @@ func (c *Config) validateNotify(bad func(path, format string, args ...any)) {
 	for i := range c.Reports {
 		r := &c.Reports[i]
 		p := fmt.Sprintf("reports[%d]", i)
-		if r.Name == "" {
-			bad(p+".name", "required")
-		} else if j, dup := reports[r.Name]; dup {
-			bad(p+".name", "%q is already the name of reports[%d]", r.Name, j)
-		} else {
-			reports[r.Name] = i
-		}
+		checkName(bad, reports, "reports", i, r.Name, "")
 		if err := checkLang(r.Lang); err != nil {
 			bad(p+".lang", "%v", err)
 		}
@@ -291,17 +279,7 @@ func (c *Config) validateNotify(bad func(path, format string, args ...any)) {
 	for i := range c.Schedules {
 		s := &c.Schedules[i]
 		p := fmt.Sprintf("schedules[%d]", i)
-		switch {
-		case s.Name == "":
-			bad(p+".name", "required")
-		case !validName(s.Name):
-			bad(p+".name", "%q: use letters, digits, '.', '-' and '_' only, at most 64 characters", s.Name)
-		default:
-			if j, dup := schedules[s.Name]; dup {
-				bad(p+".name", "%q is already the name of schedules[%d]", s.Name, j)
-			}
-			schedules[s.Name] = i
-		}
+		checkName(bad, schedules, "schedules", i, s.Name, "use letters, digits, '.', '-' and '_' only, at most 64 characters")
 		if s.Cron == "" {
 			bad(p+".cron", "required, e.g. \"0 9 * * 1-5\" or @daily")
 		} else if _, err := ParseCron(s.Cron); err != nil {
