@@ -1,7 +1,6 @@
 package pattern
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -670,10 +669,6 @@ func (c *compiler) finish() (*compiledPattern, error) {
 	slices.Sort(paths)
 	for _, p := range paths {
 		if err := checkWildcardComplexity(dedupWildcards(byPath[p])); err != nil {
-			var ipe *InvalidPatternError
-			if errors.As(err, &ipe) {
-				return nil, err
-			}
 			return nil, invalid("%s", err)
 		}
 	}

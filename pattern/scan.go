@@ -301,12 +301,6 @@ const (
 // be flagged falsely, so callers only trust the lowest flag.
 func zeroBytes(x uint64) uint64 { return (x - ones) &^ x & highs }
 
-// structural flags the lowest byte of w that is one of " [ ] { }.
-func structural(w uint64) uint64 {
-	x := w | bit5
-	return zeroBytes(x^opens) | zeroBytes(x^closes) | zeroBytes(w^quotes)
-}
-
 // controlBytes flags the lowest byte of w below 0x20.
 func controlBytes(w uint64) uint64 {
 	return (w - 0x2020202020202020) &^ w & highs
