@@ -39,8 +39,9 @@ type Auth struct {
 	NoAuth bool
 }
 
-// Explainer produces the result of /invocations for an event. Until the
-// explain capability is wired in, Server returns the routing decision.
+// Explainer produces the result of /invocations for an event. Run sets one
+// that explains with the configured engine; a Server without one answers
+// with the routing decision.
 type Explainer func(ctx context.Context, ev *event.Event) (any, error)
 
 // Server serves the HTTP API.

@@ -1,8 +1,8 @@
 // Package target plugs vigil's notifiers into the pipeline: it builds each
 // configured notifier (notifiers: in the configuration) and registers the
-// notify target type, which explains the event it receives (the built-in
-// engine, in the notifier's language) and sends it. Import it for its side
-// effect.
+// notify target type, which explains the event it receives (with the engine
+// of the configuration's explain: section, in the notifier's language) and
+// sends it. The server package imports it for its side effect.
 //
 // A notify target's follow-ups about the same incident (the same Security
 // Hub or GuardDuty finding, the same alarm, the same notification group)
