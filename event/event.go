@@ -30,6 +30,10 @@ var ErrTooLarge = errors.New("event exceeds the EventBridge size limit")
 
 // Event is one EventBridge event: the envelope fields, the detail and the
 // bytes as received.
+//
+// The typed views of the detail (SecurityHub, GuardDuty, CloudTrail, ...)
+// of an event from Parse are decoded once and shared by every caller:
+// treat what they return as read-only.
 type Event struct {
 	ID         string // "id": unique per event, set by EventBridge
 	Version    string // "version": envelope version, "0" today
@@ -45,6 +49,9 @@ type Event struct {
 	Detail json.RawMessage
 	// Raw is the whole event as received; Parse keeps its own copy.
 	Raw []byte
+
+	// views caches the typed views of Detail (see view).
+	views *viewCache
 }
 
 // Error is the error Parse returns for input that is not a valid event.
@@ -104,7 +111,7 @@ func Parse(raw []byte) (*Event, error) {
 		return nil, &Error{Problem: "not a JSON object: found null"}
 	}
 
-	e := &Event{}
+	e := &Event{views: &viewCache{}}
 	strs := []struct {
 		name     string
 		dst      *string
@@ -181,6 +188,12 @@ func Parse(raw []byte) (*Event, error) {
 func stringValue(v json.RawMessage) (string, error) {
 	if jsonType(v) != "string" {
 		return "", errors.New("not a string")
+	}
+	// v is valid JSON (it was decoded as part of the event): a string
+	// without escapes whose bytes are valid UTF-8 decodes to exactly its
+	// bytes, without a decoder (most envelope fields).
+	if t := bytes.TrimSpace(v); len(t) >= 2 && bytes.IndexByte(t, '\\') < 0 && utf8.Valid(t[1:len(t)-1]) {
+		return string(t[1 : len(t)-1]), nil
 	}
 	var s string
 	err := json.Unmarshal(v, &s)

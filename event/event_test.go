@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
 const minimal = `{"source":"my.app","detail-type":"Thing Happened","detail":{}}`
@@ -126,7 +128,7 @@ func TestParseTooLargeIs(t *testing.T) {
 func samples(t testing.TB) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, dir := range []string{"../../shared/data/events", "../../shared/data/guardduty"} {
+	for _, dir := range []string{shareddata.Dir(t, "events"), shareddata.Dir(t, "guardduty")} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 		if err != nil {
 			t.Fatal(err)

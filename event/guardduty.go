@@ -24,10 +24,80 @@ type GuardDutyFinding struct {
 // GuardDutyResource is the resource a finding is about. ResourceType says
 // which of the detail fields is set (Instance, AccessKey, S3Bucket, ...).
 type GuardDutyResource struct {
-	ResourceType     string            `json:"resourceType"`
-	InstanceDetails  *InstanceDetails  `json:"instanceDetails"`
-	AccessKeyDetails *AccessKeyDetails `json:"accessKeyDetails"`
-	S3BucketDetails  []S3BucketDetail  `json:"s3BucketDetails"`
+	ResourceType      string             `json:"resourceType"`
+	InstanceDetails   *InstanceDetails   `json:"instanceDetails"`
+	AccessKeyDetails  *AccessKeyDetails  `json:"accessKeyDetails"`
+	S3BucketDetails   []S3BucketDetail   `json:"s3BucketDetails"`
+	EksClusterDetails *EksClusterDetails `json:"eksClusterDetails"`
+	KubernetesDetails *KubernetesDetails `json:"kubernetesDetails"`
+	EcsClusterDetails *struct {
+		Name        string `json:"name"`
+		Arn         string `json:"arn"`
+		TaskDetails *struct {
+			Arn           string             `json:"arn"`
+			DefinitionArn string             `json:"definitionArn"`
+			Containers    []ContainerDetails `json:"containers"`
+		} `json:"taskDetails"`
+	} `json:"ecsClusterDetails"`
+	ContainerDetails *ContainerDetails `json:"containerDetails"`
+	LambdaDetails    *struct {
+		FunctionArn  string `json:"functionArn"`
+		FunctionName string `json:"functionName"`
+		Role         string `json:"role"`
+	} `json:"lambdaDetails"`
+	RdsDbInstanceDetails *struct {
+		DBInstanceIdentifier string `json:"dbInstanceIdentifier"`
+		DBClusterIdentifier  string `json:"dbClusterIdentifier"`
+		DBInstanceArn        string `json:"dbInstanceArn"`
+		Engine               string `json:"engine"`
+		EngineVersion        string `json:"engineVersion"`
+	} `json:"rdsDbInstanceDetails"`
+	RdsDbUserDetails *struct {
+		User        string `json:"user"`
+		Application string `json:"application"`
+		Database    string `json:"database"`
+		AuthMethod  string `json:"authMethod"`
+	} `json:"rdsDbUserDetails"`
+	EbsVolumeDetails *struct {
+		ScannedVolumeDetails []struct {
+			VolumeArn  string `json:"volumeArn"`
+			DeviceName string `json:"deviceName"`
+		} `json:"scannedVolumeDetails"`
+	} `json:"ebsVolumeDetails"`
+}
+
+// EksClusterDetails names the EKS cluster of a finding.
+type EksClusterDetails struct {
+	Name  string `json:"name"`
+	Arn   string `json:"arn"`
+	VpcID string `json:"vpcId"`
+}
+
+// KubernetesDetails are the Kubernetes user and workload of a finding.
+type KubernetesDetails struct {
+	KubernetesUserDetails *struct {
+		Username string   `json:"username"`
+		UID      string   `json:"uid"`
+		Groups   []string `json:"groups"`
+	} `json:"kubernetesUserDetails"`
+	KubernetesWorkloadDetails *struct {
+		Name               string             `json:"name"`
+		Type               string             `json:"type"`
+		Namespace          string             `json:"namespace"`
+		ServiceAccountName string             `json:"serviceAccountName"`
+		HostNetwork        bool               `json:"hostNetwork"`
+		Containers         []ContainerDetails `json:"containers"`
+	} `json:"kubernetesWorkloadDetails"`
+}
+
+// ContainerDetails is one container of a finding.
+type ContainerDetails struct {
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Image           string `json:"image"`
+	SecurityContext *struct {
+		Privileged bool `json:"privileged"`
+	} `json:"securityContext"`
 }
 
 // InstanceDetails describes the EC2 instance in a GuardDuty finding.
@@ -85,8 +155,33 @@ type S3BucketDetail struct {
 	CreatedAt    Text   `json:"createdAt"`
 	Tags         []Tag  `json:"tags"`
 	PublicAccess *struct {
-		EffectivePermission string `json:"effectivePermission"`
+		// EffectivePermission is PUBLIC or NOT_PUBLIC.
+		EffectivePermission     string `json:"effectivePermission"`
+		PermissionConfiguration *struct {
+			BucketLevelPermissions *struct {
+				AccessControlList *PublicFlags      `json:"accessControlList"`
+				BucketPolicy      *PublicFlags      `json:"bucketPolicy"`
+				BlockPublicAccess *BlockPublicFlags `json:"blockPublicAccess"`
+			} `json:"bucketLevelPermissions"`
+			AccountLevelPermissions *struct {
+				BlockPublicAccess *BlockPublicFlags `json:"blockPublicAccess"`
+			} `json:"accountLevelPermissions"`
+		} `json:"permissionConfiguration"`
 	} `json:"publicAccess"`
+}
+
+// PublicFlags say whether an ACL or a bucket policy allows public access.
+type PublicFlags struct {
+	AllowsPublicReadAccess  bool `json:"allowsPublicReadAccess"`
+	AllowsPublicWriteAccess bool `json:"allowsPublicWriteAccess"`
+}
+
+// BlockPublicFlags are S3 Block Public Access settings.
+type BlockPublicFlags struct {
+	IgnorePublicAcls      bool `json:"ignorePublicAcls"`
+	RestrictPublicBuckets bool `json:"restrictPublicBuckets"`
+	BlockPublicAcls       bool `json:"blockPublicAcls"`
+	BlockPublicPolicy     bool `json:"blockPublicPolicy"`
 }
 
 // GuardDutyService is the "service" part of a finding: what was observed.
@@ -105,16 +200,104 @@ type GuardDutyService struct {
 			ThreatNames    []string `json:"threatNames"`
 		} `json:"threatIntelligenceDetails"`
 	} `json:"evidence"`
+	// FeatureName is the GuardDuty feature that produced the finding, e.g.
+	// RuntimeMonitoring, EksAuditLogs, RdsLoginEvents.
+	FeatureName string `json:"featureName"`
+	// Detection carries the anomaly behind an AnomalousBehavior finding.
+	Detection *struct {
+		Anomaly *struct {
+			// Unusual is keyed by actor or resource, then by feature
+			// (e.g. "API", "ASN", "userAgent"), with what was unusual.
+			Unusual *struct {
+				Behavior map[string]map[string]AnomalyObject `json:"behavior"`
+			} `json:"unusual"`
+		} `json:"anomaly"`
+	} `json:"detection"`
+	RuntimeDetails *struct {
+		Process *struct {
+			Name             string `json:"name"`
+			ExecutablePath   string `json:"executablePath"`
+			ExecutableSha256 string `json:"executableSha256"`
+			Pid              int    `json:"pid"`
+			User             string `json:"user"`
+		} `json:"process"`
+		Context *struct {
+			ModifyingProcess *struct {
+				Name           string `json:"name"`
+				ExecutablePath string `json:"executablePath"`
+			} `json:"modifyingProcess"`
+			CommandLineExample string `json:"commandLineExample"`
+			ToolName           string `json:"toolName"`
+			ToolCategory       string `json:"toolCategory"`
+			ModuleName         string `json:"moduleName"`
+			AddressFamily      string `json:"addressFamily"`
+			MountTarget        string `json:"mountTarget"`
+		} `json:"context"`
+	} `json:"runtimeDetails"`
+	EbsVolumeScanDetails *struct {
+		ScanID         string `json:"scanId"`
+		ScanDetections *struct {
+			ThreatDetectedByName *struct {
+				ItemCount   int `json:"itemCount"`
+				ThreatNames []struct {
+					Name      string `json:"name"`
+					Severity  string `json:"severity"`
+					ItemCount int    `json:"itemCount"`
+					FilePaths []struct {
+						FilePath string `json:"filePath"`
+						Hash     string `json:"hash"`
+					} `json:"filePaths"`
+				} `json:"threatNames"`
+			} `json:"threatDetectedByName"`
+		} `json:"scanDetections"`
+	} `json:"ebsVolumeScanDetails"`
+	MalwareScanDetails *struct {
+		ScanID  string `json:"scanId"`
+		Threats []struct {
+			Name      string `json:"name"`
+			ItemPaths []struct {
+				NestedItemPath string `json:"nestedItemPath"`
+				Hash           string `json:"hash"`
+			} `json:"itemPaths"`
+		} `json:"threats"`
+	} `json:"malwareScanDetails"`
+}
+
+// AnomalyObject is one unusual observation of an anomaly finding.
+type AnomalyObject struct {
+	ProfileType    string `json:"profileType"`
+	ProfileSubtype string `json:"profileSubtype"`
+	Observations   struct {
+		Text []string `json:"text"`
+	} `json:"observations"`
 }
 
 // GuardDutyAction is what the actor did. ActionType says which field is set:
-// NETWORK_CONNECTION, AWS_API_CALL, DNS_REQUEST or PORT_PROBE.
+// NETWORK_CONNECTION, AWS_API_CALL, DNS_REQUEST, PORT_PROBE,
+// KUBERNETES_API_CALL or RDS_LOGIN_ATTEMPT.
 type GuardDutyAction struct {
 	ActionType              string                   `json:"actionType"`
 	NetworkConnectionAction *NetworkConnectionAction `json:"networkConnectionAction"`
 	AwsAPICallAction        *AwsAPICallAction        `json:"awsApiCallAction"`
 	DNSRequestAction        *DNSRequestAction        `json:"dnsRequestAction"`
 	PortProbeAction         *PortProbeAction         `json:"portProbeAction"`
+	KubernetesAPICallAction *struct {
+		RequestURI      string           `json:"requestUri"`
+		Verb            string           `json:"verb"`
+		SourceIPs       []string         `json:"sourceIPs"`
+		UserAgent       string           `json:"userAgent"`
+		StatusCode      int              `json:"statusCode"`
+		RemoteIPDetails *RemoteIPDetails `json:"remoteIpDetails"`
+	} `json:"kubernetesApiCallAction"`
+	RdsLoginAttemptAction *struct {
+		RemoteIPDetails *RemoteIPDetails `json:"remoteIpDetails"`
+		LoginAttributes []struct {
+			User                    string `json:"user"`
+			Application             string `json:"application"`
+			FailedLoginAttempts     int    `json:"failedLoginAttempts"`
+			SuccessfulLoginAttempts int    `json:"successfulLoginAttempts"`
+		} `json:"LoginAttributes"`
+	} `json:"rdsLoginAttemptAction"`
 }
 
 // NetworkConnectionAction is a connection GuardDuty saw.
@@ -139,6 +322,7 @@ type PortDetails struct {
 // RemoteIPDetails describes the remote side of an action.
 type RemoteIPDetails struct {
 	IPAddressV4 string `json:"ipAddressV4"`
+	IPAddressV6 string `json:"ipAddressV6"`
 	Country     struct {
 		CountryName string `json:"countryName"`
 	} `json:"country"`
@@ -186,9 +370,5 @@ type PortProbeAction struct {
 
 // GuardDuty returns the finding of a "GuardDuty Finding" event.
 func (e *Event) GuardDuty() (*GuardDutyFinding, error) {
-	var f GuardDutyFinding
-	if err := e.decodeDetail(KindGuardDuty, &f); err != nil {
-		return nil, err
-	}
-	return &f, nil
+	return view[GuardDutyFinding](e, KindGuardDuty)
 }

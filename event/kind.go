@@ -3,6 +3,8 @@ package event
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"sync"
 )
 
 // Kind says which typed view fits an event.
@@ -10,14 +12,17 @@ type Kind string
 
 // The kinds of event with a typed view. KindOther covers everything else.
 const (
-	KindSecurityHub    Kind = "securityhub"      // Security Hub Findings - Imported / Custom Action / Highlighted
-	KindGuardDuty      Kind = "guardduty"        // GuardDuty Finding
-	KindConfig         Kind = "config"           // Config Rules Compliance Change
-	KindAlarm          Kind = "cloudwatch-alarm" // CloudWatch Alarm State Change
-	KindHealth         Kind = "health"           // AWS Health Event
-	KindAccessAnalyzer Kind = "access-analyzer"  // Access Analyzer Finding
-	KindCloudTrail     Kind = "cloudtrail"       // AWS API Call via CloudTrail
-	KindInstanceState  Kind = "ec2-state-change" // EC2 Instance State-change Notification
+	KindSecurityHub    Kind = "securityhub"        // Security Hub Findings - Imported / Custom Action / Highlighted
+	KindGuardDuty      Kind = "guardduty"          // GuardDuty Finding
+	KindConfig         Kind = "config"             // Config Rules Compliance Change
+	KindAlarm          Kind = "cloudwatch-alarm"   // CloudWatch Alarm State Change
+	KindHealth         Kind = "health"             // AWS Health Event
+	KindAccessAnalyzer Kind = "access-analyzer"    // Access Analyzer Finding
+	KindCloudTrail     Kind = "cloudtrail"         // AWS API Call, Service Event or Console Action via CloudTrail
+	KindInstanceState  Kind = "ec2-state-change"   // EC2 Instance State-change Notification
+	KindConsoleSignIn  Kind = "console-signin"     // AWS Console Sign In via CloudTrail
+	KindInsight        Kind = "cloudtrail-insight" // AWS Insight via CloudTrail
+	KindInspector      Kind = "inspector"          // Inspector2 Finding
 	KindOther          Kind = "other"
 )
 
@@ -36,8 +41,15 @@ func (e *Event) Kind() Kind {
 		return KindHealth
 	case e.Source == "aws.access-analyzer" && e.DetailType == "Access Analyzer Finding":
 		return KindAccessAnalyzer
-	case e.DetailType == "AWS API Call via CloudTrail":
+	case e.DetailType == "AWS API Call via CloudTrail", e.DetailType == "AWS Service Event via CloudTrail",
+		e.DetailType == "AWS Console Action via CloudTrail":
 		return KindCloudTrail
+	case e.DetailType == "AWS Console Sign In via CloudTrail":
+		return KindConsoleSignIn
+	case e.DetailType == "AWS Insight via CloudTrail":
+		return KindInsight
+	case e.Source == "aws.inspector2" && e.DetailType == "Inspector2 Finding":
+		return KindInspector
 	case e.Source == "aws.ec2" && e.DetailType == "EC2 Instance State-change Notification":
 		return KindInstanceState
 	}
@@ -58,9 +70,107 @@ func (e *KindError) Error() string {
 	return fmt.Sprintf("event: not a %s event: source %q, detail-type %q is %s", e.Want, e.Src, e.Type, e.Got)
 }
 
-// decodeDetail checks the kind and unmarshals the detail into v.
-func (e *Event) decodeDetail(want Kind, v any) error {
-	if got := e.Kind(); got != want {
+// decodeDetail checks the kind and unmarshals the detail into v. The
+// detail of any of the also kinds has the same shape as want's.
+// viewCache holds the typed views (SecurityHub, GuardDuty, CloudTrail...)
+// decoded from one event's detail, so that each is decoded once however
+// many engines, languages and targets read it. Parse gives every event
+// one; an Event built otherwise decodes on every call.
+type viewCache struct {
+	mu sync.Mutex
+	m  map[Kind]cachedView
+}
+
+type cachedView struct {
+	detail *byte // the first byte of the Detail it was decoded from
+	n      int
+	v      any
+}
+
+// view returns the detail decoded as T, from the cache when this event's
+// Detail was decoded before. The value is shared by every caller: treat it
+// as read-only.
+func view[T any](e *Event, want Kind, also ...Kind) (*T, error) {
+	var first *byte
+	if len(e.Detail) > 0 {
+		first = &e.Detail[0]
+	}
+	if c := e.views; c != nil {
+		c.mu.Lock()
+		cv, ok := c.m[want]
+		c.mu.Unlock()
+		if ok && cv.detail == first && cv.n == len(e.Detail) {
+			return cv.v.(*T), nil
+		}
+	}
+	v := new(T)
+	if err := e.decodeDetail(want, v, also...); err != nil {
+		return nil, err
+	}
+	if d, ok := any(v).(afterDecoder); ok {
+		d.afterDecode()
+	}
+	if c := e.views; c != nil {
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = map[Kind]cachedView{}
+		}
+		c.m[want] = cachedView{first, len(e.Detail), v}
+		c.mu.Unlock()
+	}
+	return v, nil
+}
+
+// afterDecoder is a view that derives more from its detail once decoded
+// (CloudTrailCall decodes the record's JSON documents), so that what it
+// derives is cached with it.
+type afterDecoder interface{ afterDecode() }
+
+// detailValueKey caches DetailValue with the typed views.
+const detailValueKey Kind = "\x00detail"
+
+// DetailValue returns the detail decoded as by json.Unmarshal into an any
+// (maps, slices, strings, float64, bool), nil when it is not JSON. On an
+// event from Parse it is decoded once and shared: treat it as read-only.
+func (e *Event) DetailValue() any {
+	var first *byte
+	if len(e.Detail) > 0 {
+		first = &e.Detail[0]
+	}
+	if c := e.views; c != nil {
+		c.mu.Lock()
+		cv, ok := c.m[detailValueKey]
+		c.mu.Unlock()
+		if ok && cv.detail == first && cv.n == len(e.Detail) {
+			return cv.v
+		}
+	}
+	v := decodeValue(e.Detail)
+	if c := e.views; c != nil {
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = map[Kind]cachedView{}
+		}
+		c.m[detailValueKey] = cachedView{first, len(e.Detail), v}
+		c.mu.Unlock()
+	}
+	return v
+}
+
+// decodeValue decodes JSON into an any; nil when raw is empty or not JSON.
+func decodeValue(raw []byte) any {
+	if len(raw) == 0 {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return v
+}
+
+func (e *Event) decodeDetail(want Kind, v any, also ...Kind) error {
+	if got := e.Kind(); got != want && !slices.Contains(also, got) {
 		return &KindError{Want: want, Got: got, Src: e.Source, Type: e.DetailType}
 	}
 	if err := json.Unmarshal(e.Detail, v); err != nil {

@@ -122,9 +122,5 @@ func (f *Finding) RelatedConfigRules() []string {
 
 // SecurityHub returns the detail of a Security Hub findings event.
 func (e *Event) SecurityHub() (*SecurityHubDetail, error) {
-	var d SecurityHubDetail
-	if err := e.decodeDetail(KindSecurityHub, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return view[SecurityHubDetail](e, KindSecurityHub)
 }

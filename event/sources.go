@@ -31,11 +31,7 @@ type EvaluationResult struct {
 
 // Config returns the detail of a Config rules compliance change event.
 func (e *Event) Config() (*ConfigComplianceChange, error) {
-	var d ConfigComplianceChange
-	if err := e.decodeDetail(KindConfig, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return view[ConfigComplianceChange](e, KindConfig)
 }
 
 // AlarmStateChange is the detail of a "CloudWatch Alarm State Change" event.
@@ -153,11 +149,7 @@ func (a *AlarmStateChange) Type() AlarmType {
 
 // Alarm returns the detail of a CloudWatch alarm state change event.
 func (e *Event) Alarm() (*AlarmStateChange, error) {
-	var d AlarmStateChange
-	if err := e.decodeDetail(KindAlarm, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return view[AlarmStateChange](e, KindAlarm)
 }
 
 // HealthEvent is the detail of an "AWS Health Event".
@@ -203,11 +195,7 @@ func (h *HealthEvent) Description(lang string) string {
 
 // Health returns the detail of an AWS Health event.
 func (e *Event) Health() (*HealthEvent, error) {
-	var d HealthEvent
-	if err := e.decodeDetail(KindHealth, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return view[HealthEvent](e, KindHealth)
 }
 
 // AccessAnalyzerFinding is the detail of an "Access Analyzer Finding" event.
@@ -235,14 +223,12 @@ type AccessAnalyzerFinding struct {
 
 // AccessAnalyzer returns the detail of an IAM Access Analyzer finding event.
 func (e *Event) AccessAnalyzer() (*AccessAnalyzerFinding, error) {
-	var d AccessAnalyzerFinding
-	if err := e.decodeDetail(KindAccessAnalyzer, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return view[AccessAnalyzerFinding](e, KindAccessAnalyzer)
 }
 
-// CloudTrailCall is the detail of an "AWS API Call via CloudTrail" event: a
+// CloudTrailCall is the detail of an "AWS API Call via CloudTrail" event
+// (and of the other CloudTrail-delivered detail-types that carry a record:
+// "AWS Console Sign In", "AWS Service Event", "AWS Console Action"): a
 // CloudTrail record.
 type CloudTrailCall struct {
 	EventVersion       string          `json:"eventVersion"`
@@ -262,17 +248,77 @@ type CloudTrailCall struct {
 	EventType          string          `json:"eventType"`
 	ReadOnly           *bool           `json:"readOnly"`
 	RecipientAccountID string          `json:"recipientAccountId"`
+	// AdditionalEventData holds what the service adds, e.g. for a console
+	// sign-in {"LoginTo", "MobileVersion", "MFAUsed"}.
+	AdditionalEventData json.RawMessage `json:"additionalEventData"`
+	// ServiceEventDetails is set on service events (eventType
+	// AwsServiceEvent).
+	ServiceEventDetails json.RawMessage `json:"serviceEventDetails"`
+	SharedEventID       string          `json:"sharedEventID"`
+	EventCategory       string          `json:"eventCategory"`
+
+	// docs are the JSON documents above, decoded once by Event.CloudTrail.
+	docs *ctDocs
+}
+
+type ctDocs struct{ req, resp, extra, svc any }
+
+func (c *CloudTrailCall) afterDecode() {
+	c.docs = &ctDocs{decodeValue(c.RequestParameters), decodeValue(c.ResponseElements),
+		decodeValue(c.AdditionalEventData), decodeValue(c.ServiceEventDetails)}
+}
+
+// RequestParametersValue returns requestParameters decoded as by
+// json.Unmarshal into an any, nil when absent. From Event.CloudTrail it is
+// decoded once per event and shared: treat it as read-only. The same holds
+// for the other ...Value methods.
+func (c *CloudTrailCall) RequestParametersValue() any {
+	if c.docs != nil {
+		return c.docs.req
+	}
+	return decodeValue(c.RequestParameters)
+}
+
+// ResponseElementsValue returns responseElements decoded, nil when absent.
+func (c *CloudTrailCall) ResponseElementsValue() any {
+	if c.docs != nil {
+		return c.docs.resp
+	}
+	return decodeValue(c.ResponseElements)
+}
+
+// AdditionalEventDataValue returns additionalEventData decoded, nil when
+// absent.
+func (c *CloudTrailCall) AdditionalEventDataValue() any {
+	if c.docs != nil {
+		return c.docs.extra
+	}
+	return decodeValue(c.AdditionalEventData)
+}
+
+// ServiceEventDetailsValue returns serviceEventDetails decoded, nil when
+// absent.
+func (c *CloudTrailCall) ServiceEventDetailsValue() any {
+	if c.docs != nil {
+		return c.docs.svc
+	}
+	return decodeValue(c.ServiceEventDetails)
 }
 
 // UserIdentity is who made a CloudTrail-recorded call.
 type UserIdentity struct {
-	Type           string `json:"type"` // Root, IAMUser, AssumedRole, ...
-	PrincipalID    string `json:"principalId"`
-	Arn            string `json:"arn"`
-	AccountID      string `json:"accountId"`
-	AccessKeyID    string `json:"accessKeyId"`
-	UserName       string `json:"userName"`
-	InvokedBy      string `json:"invokedBy"`
+	Type        string `json:"type"` // Root, IAMUser, AssumedRole, ...
+	PrincipalID string `json:"principalId"`
+	Arn         string `json:"arn"`
+	AccountID   string `json:"accountId"`
+	AccessKeyID string `json:"accessKeyId"`
+	UserName    string `json:"userName"`
+	InvokedBy   string `json:"invokedBy"`
+	// OnBehalfOf names the IAM Identity Center user behind the call.
+	OnBehalfOf *struct {
+		UserID           string `json:"userId"`
+		IdentityStoreArn string `json:"identityStoreArn"`
+	} `json:"onBehalfOf"`
 	SessionContext *struct {
 		Attributes struct {
 			MfaAuthenticated Text   `json:"mfaAuthenticated"`
@@ -286,13 +332,58 @@ type UserIdentity struct {
 	} `json:"sessionContext"`
 }
 
-// CloudTrail returns the detail of an "AWS API Call via CloudTrail" event.
+// CloudTrail returns the detail of an "AWS API Call via CloudTrail" event,
+// or of another CloudTrail-delivered event that carries a record (a console
+// sign-in, a service event, a console action).
 func (e *Event) CloudTrail() (*CloudTrailCall, error) {
-	var d CloudTrailCall
-	if err := e.decodeDetail(KindCloudTrail, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return view[CloudTrailCall](e, KindCloudTrail, KindConsoleSignIn)
+}
+
+// CloudTrailInsight is the detail of an "AWS Insight via CloudTrail"
+// event: a CloudTrail Insights record, which says that the rate of calls
+// to an API (or of its errors) departed from the account's baseline.
+type CloudTrailInsight struct {
+	EventVersion       string `json:"eventVersion"`
+	EventTime          string `json:"eventTime"`
+	AwsRegion          string `json:"awsRegion"`
+	EventID            string `json:"eventID"`
+	EventType          string `json:"eventType"` // AwsCloudTrailInsight
+	RecipientAccountID string `json:"recipientAccountId"`
+	SharedEventID      string `json:"sharedEventID"`
+	EventCategory      string `json:"eventCategory"`
+	InsightDetails     struct {
+		State          string `json:"state"` // Start or End
+		EventSource    string `json:"eventSource"`
+		EventName      string `json:"eventName"`
+		InsightType    string `json:"insightType"` // ApiCallRateInsight or ApiErrorRateInsight
+		ErrorCode      string `json:"errorCode"`
+		InsightContext struct {
+			Statistics struct {
+				Baseline struct {
+					Average json.Number `json:"average"`
+				} `json:"baseline"`
+				Insight struct {
+					Average json.Number `json:"average"`
+				} `json:"insight"`
+				InsightDuration  json.Number `json:"insightDuration"`
+				BaselineDuration json.Number `json:"baselineDuration"`
+			} `json:"statistics"`
+			// Attributions name the user identities, user agents and error
+			// codes most involved, in the insight and in the baseline.
+			Attributions []struct {
+				Attribute string `json:"attribute"` // userIdentityArn, userAgent, errorCode
+				Insight   []struct {
+					Value   string      `json:"value"`
+					Average json.Number `json:"average"`
+				} `json:"insight"`
+			} `json:"attributions"`
+		} `json:"insightContext"`
+	} `json:"insightDetails"`
+}
+
+// Insight returns the detail of an "AWS Insight via CloudTrail" event.
+func (e *Event) Insight() (*CloudTrailInsight, error) {
+	return view[CloudTrailInsight](e, KindInsight)
 }
 
 // InstanceStateChange is the detail of an "EC2 Instance State-change
@@ -306,9 +397,5 @@ type InstanceStateChange struct {
 
 // InstanceState returns the detail of an EC2 instance state-change event.
 func (e *Event) InstanceState() (*InstanceStateChange, error) {
-	var d InstanceStateChange
-	if err := e.decodeDetail(KindInstanceState, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return view[InstanceStateChange](e, KindInstanceState)
 }

@@ -259,3 +259,38 @@ func TestTextUnmarshal(t *testing.T) {
 		t.Error("object accepted as Text")
 	}
 }
+
+// A parsed event decodes each typed view once; a changed Detail, or an
+// event not made by Parse, is decoded again.
+func TestViewsDecodedOnce(t *testing.T) {
+	raw := []byte(`{"version":"0","id":"1","detail-type":"GuardDuty Finding","source":"aws.guardduty","account":"111122223333","time":"2025-01-01T00:00:00Z","region":"us-east-1","resources":[],"detail":{"type":"Recon:EC2/PortProbeUnprotectedPort","severity":2}}`)
+	e, err := Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.GuardDuty()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := e.GuardDuty()
+	if a != b {
+		t.Error("the second call decoded the detail again")
+	}
+	if _, err := e.SecurityHub(); err == nil {
+		t.Error("a GuardDuty event read as Security Hub")
+	}
+	e.Detail = json.RawMessage(`{"type":"Recon:EC2/Portscan","severity":5}`)
+	c, _ := e.GuardDuty()
+	if c == a || c.Type != "Recon:EC2/Portscan" {
+		t.Errorf("a changed detail was not decoded again: %+v", c)
+	}
+	lit := &Event{Source: "aws.guardduty", DetailType: "GuardDuty Finding", Detail: e.Detail}
+	x, _ := lit.GuardDuty()
+	y, _ := lit.GuardDuty()
+	if x == nil || x == y {
+		t.Error("an event not made by Parse shares its views")
+	}
+	if testing.AllocsPerRun(100, func() { _, _ = e.GuardDuty() }) != 0 {
+		t.Error("a cached view allocates")
+	}
+}

@@ -49,7 +49,8 @@ const (
 	opWildcard
 	opNumeric
 	opCIDR
-	opExists // exists: true; exists: false is a field flag, not an op
+	opExists // exists: true
+	opAbsent // exists: false; only while compiling, then a field flag
 	opAnythingBut
 	opAnythingButFold
 	opAnythingButPrefix
@@ -57,23 +58,40 @@ const (
 	opAnythingButWildcard
 )
 
-// op is one value matcher. Which fields are set depends on kind.
+// op is one value matcher. Which fields are set depends on kind; the
+// operands of the less common kinds are in opArgs, so that the common ones
+// stay small (a pattern set holds many).
 type op struct {
-	kind opKind
-	s    []byte   // string operand; folded for *Fold kinds
-	text string   // number literal for opExactNumber
-	f    float64  // number operand
-	fOK  bool     // f holds the value of text
-	lit  vkind    // for opExactLiteral
-	lo   float64  // numeric range
-	hi   float64  //
-	loX  bool     // lo is exclusive
-	hiX  bool     // hi is exclusive
-	ipLo []byte   // IP range, 4 or 16 bytes
-	ipHi []byte   //
-	set  [][]byte // anything-but strings (folded for opAnythingButFold), prefixes, suffixes
-	nums []float64
+	kind  opKind
+	lit   vkind  // for opExactLiteral
+	numOK bool   // text is a comparable number
+	keyOK bool   // key is set
+	cost  int32  // accessCost
+	s     []byte // string operand; for *Fold kinds the caseless key, if any
+	text  string // number literal for opExactNumber
+	num   uint64 // numKey of text, when numOK
+
+	// Computed once by prepare, for building indexes.
+	key   string // the exact key (keys.go), when keyOK
+	ident string // identifies the matcher exactly: equal ones share a pred
+	share string // identifies the index entry that finds it (shareKey)
+
+	*opArgs
+}
+
+// opArgs holds the operands of numeric ranges, IP addresses and ranges,
+// anything-but, wildcards and the caseless kinds.
+type opArgs struct {
+	lo   uint64     // numeric range, as numKeys
+	hi   uint64     //
+	loX  bool       // lo is exclusive
+	hiX  bool       // hi is exclusive
+	ipLo []byte     // IP range, 4 or 16 bytes
+	ipHi []byte     //
+	set  [][]byte   // anything-but strings, prefixes, suffixes
+	nums []uint64   // anything-but numbers, as numKeys
 	wc   []wildcard // opWildcard has one; opAnythingButWildcard any number
+	ic   []caseless // *Fold kinds: one, or any number for opAnythingButFold
 }
 
 // field is one condition of a clause: every op is an alternative. An absent
@@ -113,24 +131,39 @@ func compile(pattern []byte, maxSize int) (*compiledPattern, error) {
 	if root.kind != jObject {
 		return nil, invalid("Filter is not an object")
 	}
-	c := compiler{}
-	if err := c.object(nil, &root, false); err != nil {
+	c := compiler{orKeyword: true}
+	err = c.object(nil, &root, false)
+	var cp *compiledPattern
+	if err == nil {
+		if cp, err = c.finish(); err == nil {
+			return cp, nil
+		}
+	}
+	if !c.sawOr {
 		return nil, err
 	}
-	return c.finish()
+	// event-ruler's Machine.addRule compiles a pattern that its $or-aware
+	// compiler rejects once more with its older compiler, to which "$or" is
+	// a plain field name: {"$or": {"a": ["x"]}} matches {"$or": {"a": "x"}}
+	// and {"$or": ["x"]} matches {"$or": "x"}. The reason given for a
+	// pattern both reject is the first compiler's, as AWS reports it.
+	plain := compiler{}
+	if plain.object(nil, &root, false) == nil {
+		if cp, perr := plain.finish(); perr == nil {
+			return cp, nil
+		}
+	}
+	return nil, err
 }
 
 // rule is one branch while compiling: a map from dotted path to the field's
 // matchers, as in event-ruler's JsonRuleCompiler.
-type rule map[string][]rawMatch
-
-type rawMatch struct {
-	op     op
-	absent bool // exists: false
-}
+type rule map[string][]op
 
 type compiler struct {
-	rules []rule
+	rules     []rule
+	orKeyword bool // "$or" introduces alternatives rather than naming a field
+	sawOr     bool // a "$or" member was met
 }
 
 func (c *compiler) object(path []string, obj *jvalue, insideOr bool) error {
@@ -140,6 +173,9 @@ func (c *compiler) object(path []string, obj *jvalue, insideOr bool) error {
 	for i := range obj.members {
 		m := &obj.members[i]
 		if m.name == "$or" {
+			c.sawOr = true
+		}
+		if m.name == "$or" && c.orKeyword {
 			if err := c.or(path, &m.value); err != nil {
 				return err
 			}
@@ -182,7 +218,7 @@ func (c *compiler) or(path []string, v *jvalue) error {
 		if item.kind != jObject {
 			return invalid("Only JSON object is allowed in array of $or relationship.")
 		}
-		branch := compiler{rules: copyRules(current)}
+		branch := compiler{rules: copyRules(current), orKeyword: true}
 		if len(branch.rules) == 0 {
 			branch.rules = []rule{{}}
 		}
@@ -214,7 +250,7 @@ func copyRules(rs []rule) []rule {
 // values compiles a field's array of matchers; a later duplicate key
 // replaces an earlier one, as in AWS.
 func (c *compiler) values(name string, arr *jvalue) error {
-	var ms []rawMatch
+	var ms []op
 	for i := range arr.items {
 		v := &arr.items[i]
 		switch v.kind {
@@ -227,19 +263,19 @@ func (c *compiler) values(name string, arr *jvalue) error {
 		case jString:
 			var ip [16]byte
 			if n := parseIP([]byte(v.text), &ip); n > 0 {
-				ms = append(ms, rawMatch{op: op{kind: opExactIP, ipLo: slices.Clone(ip[:n]), ipHi: slices.Clone(ip[:n])}})
+				ms = append(ms, op{kind: opExactIP, opArgs: &opArgs{ipLo: slices.Clone(ip[:n]), ipHi: slices.Clone(ip[:n])}})
 			} else {
-				ms = append(ms, rawMatch{op: op{kind: opExactString, s: []byte(v.text)}})
+				ms = append(ms, op{kind: opExactString, s: []byte(v.text)})
 			}
 		case jNumber:
-			f, ok := parseNumber(v.text)
-			ms = append(ms, rawMatch{op: op{kind: opExactNumber, text: v.text, f: f, fOK: ok}})
+			k, ok := comparableNumber([]byte(v.text))
+			ms = append(ms, op{kind: opExactNumber, text: v.text, num: k, numOK: ok})
 		case jTrue:
-			ms = append(ms, rawMatch{op: op{kind: opExactLiteral, lit: vTrue}})
+			ms = append(ms, op{kind: opExactLiteral, lit: vTrue})
 		case jFalse:
-			ms = append(ms, rawMatch{op: op{kind: opExactLiteral, lit: vFalse}})
+			ms = append(ms, op{kind: opExactLiteral, lit: vFalse})
 		case jNull:
-			ms = append(ms, rawMatch{op: op{kind: opExactLiteral, lit: vNull}})
+			ms = append(ms, op{kind: opExactLiteral, lit: vNull})
 		default:
 			return invalid("Match value must be String, number, true, false, or null")
 		}
@@ -259,15 +295,15 @@ func (c *compiler) values(name string, arr *jvalue) error {
 // matchExpression compiles one {"operator": operand} object. Checks run in
 // the order event-ruler's streaming parser meets them, so the first error
 // reported is AWS's.
-func matchExpression(v *jvalue) (rawMatch, error) {
+func matchExpression(v *jvalue) (op, error) {
 	if len(v.members) == 0 {
-		return rawMatch{}, invalid("Match expression name not found")
+		return op{}, invalid("Match expression name not found")
 	}
 	name, arg := v.members[0].name, &v.members[0].value
 	extra := len(v.members) > 1
-	onlyOne := func(m rawMatch) (rawMatch, error) {
+	onlyOne := func(m op) (op, error) {
 		if extra {
-			return rawMatch{}, invalid("Only one key allowed in match expression")
+			return op{}, invalid("Only one key allowed in match expression")
 		}
 		return m, nil
 	}
@@ -281,94 +317,96 @@ func matchExpression(v *jvalue) (rawMatch, error) {
 			return onlyOne(m)
 		}
 		if arg.kind != jString {
-			return rawMatch{}, invalid("%s match pattern must be a string", name)
+			return op{}, invalid("%s match pattern must be a string", name)
 		}
 		k := opPrefix
 		if name == "suffix" {
 			k = opSuffix
 		}
-		return onlyOne(rawMatch{op: op{kind: k, s: []byte(arg.text)}})
+		return onlyOne(op{kind: k, s: []byte(arg.text)})
 	case "equals-ignore-case":
 		if arg.kind != jString {
-			return rawMatch{}, invalid("equals-ignore-case match pattern must be a string")
+			return op{}, invalid("equals-ignore-case match pattern must be a string")
 		}
-		return onlyOne(rawMatch{op: op{kind: opEqualsFold, s: []byte(foldString(arg.text))}})
+		ic := newCaseless(arg.text)
+		return onlyOne(op{kind: opEqualsFold, s: ic.key, opArgs: &opArgs{ic: []caseless{ic}}})
 	case "wildcard":
 		if arg.kind != jString {
-			return rawMatch{}, invalid("wildcard match pattern must be a string")
+			return op{}, invalid("wildcard match pattern must be a string")
 		}
 		w, err := parseWildcard(arg.text)
 		if err != nil {
-			return rawMatch{}, invalid("%s", err)
+			return op{}, invalid("%s", err)
 		}
-		return onlyOne(rawMatch{op: op{kind: opWildcard, wc: []wildcard{w}}})
+		return onlyOne(op{kind: opWildcard, opArgs: &opArgs{wc: []wildcard{w}}})
 	case "numeric":
 		if arg.kind != jArray {
-			return rawMatch{}, invalid("Value of numeric must be an array.")
+			return op{}, invalid("Value of numeric must be an array.")
 		}
 		o, err := numericExpression(arg.items)
 		if err != nil {
-			return rawMatch{}, err
+			return op{}, err
 		}
 		if extra {
-			return rawMatch{}, invalid("Too many elements in numeric expression")
+			return op{}, invalid("Too many elements in numeric expression")
 		}
-		return rawMatch{op: o}, nil
+		return o, nil
 	case "anything-but":
 		o, err := anythingBut(arg)
 		if err != nil {
-			return rawMatch{}, err
+			return op{}, err
 		}
 		if extra {
-			return rawMatch{}, invalid("Too many elements in numeric expression")
+			return op{}, invalid("Too many elements in numeric expression")
 		}
-		return rawMatch{op: o}, nil
+		return o, nil
 	case "exists":
-		var m rawMatch
+		var m op
 		switch arg.kind {
 		case jTrue:
-			m = rawMatch{op: op{kind: opExists}}
+			m = op{kind: opExists}
 		case jFalse:
-			m = rawMatch{absent: true}
+			m = op{kind: opAbsent}
 		default:
-			return rawMatch{}, invalid("exists match pattern must be either true or false.")
+			return op{}, invalid("exists match pattern must be either true or false.")
 		}
 		return onlyOne(m)
 	case "cidr":
 		if arg.kind != jString {
-			return rawMatch{}, invalid("prefix match pattern must be a string")
+			return op{}, invalid("prefix match pattern must be a string")
 		}
 		lo, hi, err := cidrRange(arg.text)
 		if err != nil {
-			return rawMatch{}, err
+			return op{}, err
 		}
-		return onlyOne(rawMatch{op: op{kind: opCIDR, ipLo: lo, ipHi: hi}})
+		return onlyOne(op{kind: opCIDR, opArgs: &opArgs{ipLo: lo, ipHi: hi}})
 	default:
-		return rawMatch{}, invalid("Unrecognized match type %s", name)
+		return op{}, invalid("Unrecognized match type %s", name)
 	}
 }
 
 // affixIgnoreCase compiles {"prefix"|"suffix": {"equals-ignore-case": "..."}}.
-func affixIgnoreCase(name string, obj *jvalue) (rawMatch, error) {
+func affixIgnoreCase(name string, obj *jvalue) (op, error) {
 	title := strings.ToUpper(name[:1]) + name[1:]
 	if len(obj.members) == 0 {
-		return rawMatch{}, invalid("%s expression name not found", title)
+		return op{}, invalid("%s expression name not found", title)
 	}
 	if obj.members[0].name != "equals-ignore-case" {
-		return rawMatch{}, invalid("Unsupported %s pattern: %s", name, obj.members[0].name)
+		return op{}, invalid("Unsupported %s pattern: %s", name, obj.members[0].name)
 	}
 	arg := &obj.members[0].value
 	if arg.kind != jString {
-		return rawMatch{}, invalid("equals-ignore-case match pattern must be a string")
+		return op{}, invalid("equals-ignore-case match pattern must be a string")
 	}
 	if len(obj.members) > 1 {
-		return rawMatch{}, invalid("Only one key allowed in match expression")
+		return op{}, invalid("Only one key allowed in match expression")
 	}
 	k := opPrefixFold
 	if name == "suffix" {
 		k = opSuffixFold
 	}
-	return rawMatch{op: op{kind: k, s: []byte(foldString(arg.text))}}, nil
+	ic := newCaseless(arg.text)
+	return op{kind: k, s: ic.key, opArgs: &opArgs{ic: []caseless{ic}}}, nil
 }
 
 // numericExpression compiles the array of a "numeric" matcher.
@@ -390,23 +428,33 @@ func numericExpression(items []jvalue) (op, error) {
 	if first == &end || first.kind != jString {
 		return op{}, invalid("Invalid member in numeric match: %s", tokText(first))
 	}
-	num := func(i int, opName string) (float64, error) {
+	// Operands are checked for being numbers as they are met, and for being
+	// comparable only once the expression is complete, as event-ruler does.
+	num := func(i int, opName string) (string, error) {
 		v := at(i)
 		if v == &end || !v.isNumber() {
-			return 0, invalid("Value of %s must be numeric", opName)
+			return "", invalid("Value of %s must be numeric", opName)
 		}
-		f, ok := parseNumber(v.text)
-		if !ok {
-			return 0, invalid("Value of %s must be a finite number: %s", opName, v.text)
-		}
-		return f, nil
+		return v.text, nil
 	}
-	const maxF = math.MaxFloat64
-	rng := func(lo float64, loX bool, hi float64, hiX bool) (op, error) {
-		if lo >= hi {
-			return op{}, invalid("Bottom must be less than top")
+	key := func(text string) (uint64, error) {
+		k, ok := comparableNumber([]byte(text))
+		if !ok {
+			return 0, invalid("Cannot compare number : %s", text)
 		}
-		return op{kind: opNumeric, lo: lo, loX: loX, hi: hi, hiX: hiX}, nil
+		return k, nil
+	}
+	// A one-sided range runs to the largest finite number, and may be empty.
+	minKey, maxKey := numKey(-math.MaxFloat64), numKey(math.MaxFloat64)
+	oneSided := func(text string, lo bool, exclusive bool) (op, error) {
+		k, err := key(text)
+		if err != nil {
+			return op{}, err
+		}
+		if lo {
+			return op{kind: opNumeric, opArgs: &opArgs{lo: k, loX: exclusive, hi: maxKey}}, nil
+		}
+		return op{kind: opNumeric, opArgs: &opArgs{lo: minKey, hi: k, hiX: exclusive}}, nil
 	}
 	switch operator := first.text; operator {
 	case "=":
@@ -417,7 +465,11 @@ func numericExpression(items []jvalue) (op, error) {
 		if len(items) > 2 {
 			return op{}, invalid("Too many elements in numeric expression")
 		}
-		return op{kind: opNumeric, lo: f, hi: f}, nil
+		k, err := key(f)
+		if err != nil {
+			return op{}, err
+		}
+		return op{kind: opNumeric, opArgs: &opArgs{lo: k, hi: k}}, nil
 	case "<", "<=":
 		f, err := num(1, operator)
 		if err != nil {
@@ -426,14 +478,14 @@ func numericExpression(items []jvalue) (op, error) {
 		if len(items) > 2 {
 			return op{}, invalid("Too many elements in numeric expression")
 		}
-		return rng(-maxF, false, f, operator == "<")
+		return oneSided(f, false, operator == "<")
 	case ">", ">=":
 		f, err := num(1, operator)
 		if err != nil {
 			return op{}, err
 		}
 		if len(items) == 2 {
-			return rng(f, operator == ">", maxF, false)
+			return oneSided(f, true, operator == ">")
 		}
 		second := at(2)
 		if second.kind != jString {
@@ -449,7 +501,18 @@ func numericExpression(items []jvalue) (op, error) {
 		if len(items) > 4 {
 			return op{}, invalid("Too many terms in numeric range expression")
 		}
-		return rng(f, operator == ">", top, second.text == "<")
+		lo, err := key(f)
+		if err != nil {
+			return op{}, err
+		}
+		hi, err := key(top)
+		if err != nil {
+			return op{}, err
+		}
+		if lo >= hi {
+			return op{}, invalid("Bottom must be less than top")
+		}
+		return op{kind: opNumeric, opArgs: &opArgs{lo: lo, loX: operator == ">", hi: hi, hiX: second.text == "<"}}, nil
 	default:
 		return op{}, invalid("Unrecognized numeric range operator: %s", operator)
 	}
@@ -480,15 +543,15 @@ func anythingBut(arg *jvalue) (op, error) {
 	}
 	switch arg.kind {
 	case jString:
-		return op{kind: opAnythingBut, set: [][]byte{[]byte(arg.text)}}, nil
+		return op{kind: opAnythingBut, opArgs: &opArgs{set: [][]byte{[]byte(arg.text)}}}, nil
 	case jNumber:
-		f, ok := parseNumber(arg.text)
+		k, ok := comparableNumber([]byte(arg.text))
 		if !ok {
-			return op{}, invalid("Value must be a finite number: %s", arg.text)
+			return op{}, invalid("Cannot compare number : %s", arg.text)
 		}
-		return op{kind: opAnythingBut, nums: []float64{f}}, nil
+		return op{kind: opAnythingBut, opArgs: &opArgs{nums: []uint64{k}}}, nil
 	case jArray:
-		var o = op{kind: opAnythingBut}
+		var o = op{kind: opAnythingBut, opArgs: &opArgs{}}
 		hasNum, hasStr := false, false
 		for i := range arg.items {
 			it := &arg.items[i]
@@ -497,11 +560,11 @@ func anythingBut(arg *jvalue) (op, error) {
 				o.set = append(o.set, []byte(it.text))
 				hasStr = true
 			case jNumber:
-				f, ok := parseNumber(it.text)
+				k, ok := comparableNumber([]byte(it.text))
 				if !ok {
-					return op{}, invalid("Value must be a finite number: %s", it.text)
+					return op{}, invalid("Cannot compare number : %s", it.text)
 				}
-				o.nums = append(o.nums, f)
+				o.nums = append(o.nums, k)
 				hasNum = true
 			default:
 				return op{}, invalid("Inside anything but list, start|null|boolean is not supported.")
@@ -526,7 +589,7 @@ func anythingButSet(sub string, v *jvalue) (op, error) {
 	if v.kind == jArray {
 		items = v.items
 	}
-	var o op
+	o := op{opArgs: &opArgs{}}
 	switch sub {
 	case "equals-ignore-case":
 		o.kind = opAnythingButFold
@@ -551,7 +614,7 @@ func anythingButSet(sub string, v *jvalue) (op, error) {
 		}
 		switch sub {
 		case "equals-ignore-case":
-			o.set = append(o.set, []byte(foldString(it.text)))
+			o.ic = append(o.ic, newCaseless(it.text))
 		case "prefix", "suffix":
 			if it.text == "" {
 				return op{}, invalid("Null prefix/suffix not allowed")
@@ -622,13 +685,18 @@ func (c *compiler) finish() (*compiledPattern, error) {
 	for _, r := range c.rules {
 		alts := []clause{{}}
 		for path, ms := range r {
-			var pos []op
-			absent := false
-			for _, m := range ms {
-				if m.absent {
+			pos, absent := ms, false
+			for i := range ms {
+				if ms[i].kind == opAbsent {
 					absent = true
-				} else {
-					pos = append(pos, m.op)
+				}
+			}
+			if absent {
+				pos = nil
+				for i := range ms {
+					if ms[i].kind != opAbsent {
+						pos = append(pos, ms[i])
+					}
 				}
 			}
 			var next []clause
@@ -656,9 +724,19 @@ func (c *compiler) finish() (*compiledPattern, error) {
 		for fi := range cp.clauses[ci].fields {
 			f := &cp.clauses[ci].fields[fi]
 			for oi := range f.ops {
+				if f.ops[oi].opArgs == nil {
+					continue
+				}
 				for wi := range f.ops[oi].wc {
 					byPath[f.path] = append(byPath[f.path], &f.ops[oi].wc[wi])
 				}
+			}
+		}
+	}
+	for ci := range cp.clauses {
+		for fi := range cp.clauses[ci].fields {
+			for oi := range cp.clauses[ci].fields[fi].ops {
+				cp.clauses[ci].fields[fi].ops[oi].prepare()
 			}
 		}
 	}

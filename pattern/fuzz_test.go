@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -31,6 +32,10 @@ func FuzzMatch(f *testing.F) {
 	f.Add([]byte(`{"a":["foo",{"prefix":"b"}],"b":{"c":[{"exists":false}]}}`), []byte(`{"a":"foo","b":[{"c":1},{"d":2}]}`))
 	f.Add([]byte(`{"a":[{"numeric":[">",1]}]}`), []byte(`{"a":[1,2,[3]],"a.b":null}`))
 	f.Add([]byte(`{"d":{"e":[{"anything-but":["x"]}]}}`), []byte(`{"d.e":"y","d":{"e":"x"}}`))
+	// Early stop: the pattern's fields come first, then a tail to check.
+	f.Add([]byte(`{"a":["x"]}`), []byte(`{"a":"x","b":[[1.5,2,0],[3,4,0],[5,6,0],[7,8,0]],"c":"]}","a":"y"}`))
+	f.Add([]byte(`{"a":{"b":["y"]}}`), []byte(`{"a":{"b":"x","c":[1,2,3,4,5,6,7,8,9]},"a.b":"y","d":"\u0061"}`))
+	f.Add([]byte(`{"a":["x"]}`), []byte(`{"a":"x","\u0061":"y","b":{"c":[1,2,3,4,5,6,7,8,9,10]}}`))
 	f.Fuzz(func(t *testing.T, p, ev []byte) {
 		cp, err := compile(p, DefaultMaxPatternSize)
 		if err != nil {
@@ -45,7 +50,7 @@ func FuzzMatch(f *testing.F) {
 			return // only checked for not panicking
 		}
 		var obj map[string]json.RawMessage
-		if json.Unmarshal(ev, &obj) != nil {
+		if json.Unmarshal(ev, &obj) != nil || obj == nil { // "null" unmarshals into a nil map
 			if err == nil {
 				t.Fatalf("non-object event %q accepted", ev)
 			}
@@ -59,6 +64,34 @@ func FuzzMatch(f *testing.F) {
 		}
 		if want := referenceMatch(cp, referenceLeaves(t, ev)); (len(got) == 1) != want {
 			t.Fatalf("pattern %s event %s: matcher %v, reference %v", p, ev, got, want)
+		}
+		// An incomplete event is an error, however early matching stops.
+		trimmed := bytes.TrimRight(ev, " \t\r\n")
+		for _, cut := range []int{1, 2, len(trimmed) / 2, len(trimmed) - 1} {
+			if cut > 0 && cut < len(trimmed) {
+				if _, err := m.Match(trimmed[:cut]); err == nil {
+					t.Fatalf("pattern %s: prefix %q of %s matched without an error", p, trimmed[:cut], ev)
+				}
+			}
+		}
+	})
+}
+
+// FuzzTailCheck checks that the vector tail scan and the byte-at-a-time one
+// agree on any bytes.
+func FuzzTailCheck(f *testing.F) {
+	f.Add([]byte(`,"b":[[1.5,2,0],[3,4,0],[5,6,0],[7,8,0]],"c":"]}","a":"y"}`), 1)
+	f.Add([]byte(`,"zz":{"q":"w"},"s":"\\x","a.b":1}}`), 2)
+	m := NewMatcher()
+	m.AddPattern("p", []byte(`{"a":{"b":["x"]},"s":["y"]}`))
+	m.AddPattern("q", []byte(`{"c":["x"],"d":["y"],"e":["y"],"f":["y"],"g":["y"]}`))
+	mc := m.machine()
+	watches := []*watchSet{mc.root.watch, mc.root.kids[0].n.watch}
+	f.Fuzz(func(t *testing.T, tail []byte, depth int) {
+		for _, w := range watches {
+			if v, g := tailCheck(tail, depth, w, true), tailCheck(tail, depth, w, false); v != g {
+				t.Fatalf("tail %q depth %d: vector %v, bytes %v", tail, depth, v, g)
+			}
 		}
 	})
 }

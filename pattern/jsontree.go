@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/bits"
-	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -64,6 +63,11 @@ type jparser struct {
 	s     []byte
 	i     int
 	depth int
+	// skip checks the document as fully as ever but builds no values
+	// (skipAny): the transformer's path lookups skip every member they
+	// pass, and building trees for them was most of the allocations of
+	// rendering an input.
+	skip bool
 }
 
 // parseJSONTree parses one JSON document. Errors say what was expected and
@@ -134,6 +138,9 @@ func (p *jparser) value() (jvalue, error) {
 			return jvalue{}, p.errorf("Invalid numeric value")
 		}
 		p.i = end
+		if p.skip {
+			return jvalue{kind: jNumber}, nil
+		}
 		return jvalue{kind: jNumber, text: string(p.s[start:end])}, nil
 	case c == 't':
 		return p.literal("true", jTrue)
@@ -193,7 +200,9 @@ func (p *jparser) object() (jvalue, error) {
 		if err != nil {
 			return jvalue{}, err
 		}
-		v.members = append(v.members, jmember{name: name, value: val})
+		if !p.skip {
+			v.members = append(v.members, jmember{name: name, value: val})
+		}
 		p.ws()
 		if p.i >= len(p.s) {
 			return jvalue{}, p.errorf("Unexpected end-of-input: expected close marker for Object")
@@ -228,7 +237,9 @@ func (p *jparser) array() (jvalue, error) {
 		if err != nil {
 			return jvalue{}, err
 		}
-		v.items = append(v.items, item)
+		if !p.skip {
+			v.items = append(v.items, item)
+		}
 		p.ws()
 		if p.i >= len(p.s) {
 			return jvalue{}, p.errorf("Unexpected end-of-input: expected close marker for Array")
@@ -257,6 +268,9 @@ func (p *jparser) str() (string, error) {
 	if !esc {
 		if !utf8.Valid(raw) {
 			return "", p.errorf("Invalid UTF-8 in string")
+		}
+		if p.skip {
+			return "", nil
 		}
 		return string(raw), nil
 	}
@@ -427,14 +441,4 @@ func scanNumber(s []byte, i int) (int, bool) {
 		}
 	}
 	return i, true
-}
-
-// parseNumber converts JSON number text to float64. ok is false when the
-// value is outside float64's finite range.
-func parseNumber(text string) (float64, bool) {
-	f, err := strconv.ParseFloat(text, 64)
-	if err != nil {
-		return 0, false
-	}
-	return f, true
 }

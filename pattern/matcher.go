@@ -17,9 +17,10 @@ import (
 // add many patterns before matching when you can.
 //
 // Match reads the parts of the event that patterns refer to completely, and
-// checks the rest only for balanced brackets and terminated strings; an event
-// that is not valid JSON elsewhere may still be matched. vigil validates every
-// event when it is received.
+// checks the rest only for balanced brackets, terminated strings and, where
+// it stops reading early (stop.go), for names that could still matter; an
+// event that is not valid JSON elsewhere may still be matched, an incomplete
+// one never is. vigil validates every event when it is received.
 type Matcher struct {
 	maxSize int
 
@@ -106,7 +107,12 @@ func (m *Matcher) AppendMatches(dst []string, event []byte) ([]string, error) {
 			sc = &scratch{}
 		}
 	}
-	defer m.release(sc)
+	dst, err := m.match(dst, event, mc, sc)
+	m.release(sc)
+	return dst, err
+}
+
+func (m *Matcher) match(dst []string, event []byte, mc *machine, sc *scratch) ([]string, error) {
 	sc.reset(mc)
 	if err := mc.scanEvent(event, sc); err != nil {
 		return dst, err
@@ -127,9 +133,12 @@ func (m *Matcher) AppendMatches(dst []string, event []byte) ([]string, error) {
 		if sc.patGen[c.pat] == sc.gen {
 			continue // the pattern already matched through another clause
 		}
-		ok, err := sc.verify(c)
-		if err != nil {
-			return dst, err
+		ok := c.proven && (len(c.fields) == 1 || !sc.anyTrail)
+		if !ok {
+			var err error
+			if ok, err = sc.verify(c); err != nil {
+				return dst, err
+			}
 		}
 		if ok {
 			sc.patGen[c.pat] = sc.gen
@@ -188,6 +197,7 @@ type scratch struct {
 	matched   []int32
 	chosen    []int32
 	budget    int
+	remaining int32  // used trie nodes without a leaf yet
 	keyA      []byte // key buffers for index lookups
 	keyB      []byte
 	keyP      []byte
@@ -208,14 +218,16 @@ func (sc *scratch) reset(mc *machine) {
 		clear(sc.predGen)
 		sc.gen = 1
 	}
-	sc.mc = mc
-	sc.predGen = grow(sc.predGen, len(mc.preds))
-	sc.predVal = grow(sc.predVal, len(mc.preds))
-	sc.nodeGen = grow(sc.nodeGen, len(mc.nodes))
-	sc.nodeHead = grow(sc.nodeHead, len(mc.nodes))
-	sc.nodeTail = grow(sc.nodeTail, len(mc.nodes))
-	sc.clauseGen = grow(sc.clauseGen, len(mc.clauses))
-	sc.patGen = grow(sc.patGen, len(mc.names))
+	if sc.mc != mc { // a new index: size the stamps for it
+		sc.mc = mc
+		sc.predGen = grow(sc.predGen, len(mc.preds))
+		sc.predVal = grow(sc.predVal, len(mc.preds))
+		sc.nodeGen = grow(sc.nodeGen, len(mc.nodes))
+		sc.nodeHead = grow(sc.nodeHead, len(mc.nodes))
+		sc.nodeTail = grow(sc.nodeTail, len(mc.nodes))
+		sc.clauseGen = grow(sc.clauseGen, len(mc.clauses))
+		sc.patGen = grow(sc.patGen, len(mc.names))
+	}
 	sc.leaves = sc.leaves[:0]
 	sc.strbuf = sc.strbuf[:0]
 	sc.trail = sc.trail[:0]
@@ -224,6 +236,7 @@ func (sc *scratch) reset(mc *machine) {
 	sc.nextArray = 0
 	sc.anyTrail = false
 	sc.budget = backtrackBudget
+	sc.remaining = mc.nUsed
 }
 
 func grow[T any](s []T, n int) []T {
@@ -252,6 +265,7 @@ func (sc *scratch) addLeaf(n *pathNode) *leaf {
 		sc.anyTrail = true
 	}
 	if sc.nodeGen[n.id] != sc.gen {
+		sc.remaining--
 		sc.nodeGen[n.id] = sc.gen
 		sc.nodeHead[n.id] = idx
 	} else {

@@ -10,7 +10,7 @@ func (o *op) match(v *value) bool {
 	case opExactString:
 		return v.kind == vString && bytes.Equal(v.str, o.s)
 	case opExactNumber:
-		return v.kind == vNumber && ((o.fOK && v.numOK && v.num == o.f) || string(v.str) == o.text)
+		return v.kind == vNumber && ((o.numOK && v.numOK && v.num == o.num) || string(v.str) == o.text)
 	case opExactLiteral:
 		return v.kind == o.lit
 	case opExactIP, opCIDR:
@@ -21,11 +21,11 @@ func (o *op) match(v *value) bool {
 	case opSuffix:
 		return v.kind == vString && hasQuotedSuffix(v.str, o.s)
 	case opPrefixFold:
-		return v.kind == vString && hasQuotedPrefix(v.foldedString(), o.s)
+		return v.kind == vString && o.ic[0].hasPrefix(v.str)
 	case opSuffixFold:
-		return v.kind == vString && hasQuotedSuffix(v.foldedString(), o.s)
+		return v.kind == vString && o.ic[0].hasSuffix(v.str)
 	case opEqualsFold:
-		return v.kind == vString && bytes.Equal(v.foldedString(), o.s)
+		return v.kind == vString && o.ic[0].equal(v.str)
 	case opWildcard:
 		return v.kind == vString && o.wc[0].match(v.str)
 	case opNumeric:
@@ -49,8 +49,8 @@ func (o *op) match(v *value) bool {
 			}
 		case vNumber:
 			if v.numOK {
-				for _, f := range o.nums {
-					if v.num == f {
+				for _, k := range o.nums {
+					if v.num == k {
 						return false
 					}
 				}
@@ -59,9 +59,8 @@ func (o *op) match(v *value) bool {
 		return true
 	case opAnythingButFold:
 		if v.kind == vString {
-			f := v.foldedString()
-			for _, s := range o.set {
-				if bytes.Equal(f, s) {
+			for i := range o.ic {
+				if o.ic[i].equal(v.str) {
 					return false
 				}
 			}

@@ -106,8 +106,10 @@ func referenceLeaves(t testing.TB, ev []byte) []refLeaf {
 	d.UseNumber()
 	var out []refLeaf
 	var nextID int32
-	var walk func(path string, trail []arrayPos) error
-	walk = func(path string, trail []arrayPos) error {
+	// top is true for the event object itself, whose member names start
+	// paths (an empty name is a path segment like any other).
+	var walk func(path string, top bool, trail []arrayPos) error
+	walk = func(path string, top bool, trail []arrayPos) error {
 		tok, err := d.Token()
 		if err != nil {
 			return err
@@ -123,10 +125,10 @@ func referenceLeaves(t testing.TB, ev []byte) []refLeaf {
 					}
 					k := kt.(string)
 					p := k
-					if path != "" {
+					if !top {
 						p = path + "." + k
 					}
-					if err := walk(p, trail); err != nil {
+					if err := walk(p, false, trail); err != nil {
 						return err
 					}
 				}
@@ -134,7 +136,7 @@ func referenceLeaves(t testing.TB, ev []byte) []refLeaf {
 				id := nextID
 				nextID++
 				for i := int32(0); d.More(); i++ {
-					if err := walk(path, append(slices.Clip(trail), arrayPos{id, i})); err != nil {
+					if err := walk(path, false, append(slices.Clip(trail), arrayPos{id, i})); err != nil {
 						return err
 					}
 				}
@@ -144,8 +146,8 @@ func referenceLeaves(t testing.TB, ev []byte) []refLeaf {
 		case string:
 			out = append(out, refLeaf{path, value{kind: vString, str: []byte(x)}, trail})
 		case json.Number:
-			f, err := x.Float64()
-			out = append(out, refLeaf{path, value{kind: vNumber, str: []byte(x), num: f, numOK: err == nil}, trail})
+			k, ok := comparableNumber([]byte(x))
+			out = append(out, refLeaf{path, value{kind: vNumber, str: []byte(x), num: k, numOK: ok}, trail})
 		case bool:
 			k := vFalse
 			if x {
@@ -157,7 +159,7 @@ func referenceLeaves(t testing.TB, ev []byte) []refLeaf {
 		}
 		return nil
 	}
-	if err := walk("", nil); err != nil {
+	if err := walk("", true, nil); err != nil {
 		t.Fatalf("event is not JSON: %v", err)
 	}
 	return out
@@ -226,8 +228,13 @@ func referenceMatch(cp *compiledPattern, leaves []refLeaf) bool {
 // Generators. A small vocabulary makes matches likely.
 
 var genKeys = []string{"a", "b", "c", "d.e"}
-var genStrings = []string{"foo", "Foo", "FOO", "bar", "foobar", "", "10.0.0.5", "2001:db8::1", "x*y", `q"`, "ß", "é"}
-var genNumbers = []string{"0", "1", "1.5", "300", "3.0e2", "-2", "1e3"}
+var genStrings = []string{"foo", "Foo", "FOO", "bar", "foobar", "", "10.0.0.5", "2001:db8::1", "x*y", `q"`, "ß", "é",
+	"SS", "ς", "σ", "Σ", "\u212a", "k"}
+
+// genNumbers mixes comparable numbers with ones float64 cannot hold exactly
+// (compared as text only) and -0 (its own value).
+var genNumbers = []string{"0", "1", "1.5", "300", "3.0e2", "-2", "1e3", "-0", "12345678901234567", "12345678901234568",
+	"1.2345678901234568e16", "0.10000000000000001", "0.1", "1e400"}
 
 func genScalar(r *rand.Rand) string {
 	switch r.IntN(8) {
@@ -274,11 +281,50 @@ func genEventObject(r *rand.Rand, depth int) string {
 	keys := slices.Clone(genKeys)
 	r.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
 	n := r.IntN(len(keys) + 1)
-	parts := make([]string, 0, n)
+	parts := make([]string, 0, n+2)
 	for _, k := range keys[:n] {
-		parts = append(parts, jsonQuote(k)+":"+genEventValue(r, depth))
+		parts = append(parts, genName(r, k)+":"+genEventValue(r, depth))
+	}
+	// Now and then, after the members patterns look at (where the matcher
+	// may have stopped reading), what could change the answer: the same
+	// name again, possibly escaped or dotted, or a member none looks at
+	// with a long value full of quotes, brackets in strings and escapes.
+	switch r.IntN(6) {
+	case 0:
+		k := genKeys[r.IntN(len(genKeys))]
+		parts = append(parts, genName(r, k)+":"+genEventValue(r, depth))
+	case 1:
+		parts = append(parts, jsonQuote(genKeys[r.IntN(len(genKeys))]+"."+genKeys[r.IntN(len(genKeys))])+":"+genScalar(r))
+	case 2:
+		parts = append(parts, `"zz":`+genFiller(r))
 	}
 	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// genName spells member name k, sometimes with escapes.
+func genName(r *rand.Rand, k string) string {
+	if r.IntN(8) != 0 {
+		return jsonQuote(k)
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, c := range k {
+		fmt.Fprintf(&b, "\\u%04x", c)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// genFiller is a value no pattern looks at, long enough for the vector tail
+// scan, with what that scan must not be fooled by.
+func genFiller(r *rand.Rand) string {
+	items := []string{`[1.5,-2e3,[0,[]]]`, `"a]b}c"`, `"{[\"x\"]"`, `{"q":{"r":[true,null]}}`, `"        spaces         "`,
+		`"a\\"`, `"b\u0022"`, `"\u0041"`, `["x","y",{"a":1}]`, `"d.e"`, `"a"`}
+	var parts []string
+	for i := r.IntN(8); i >= 0; i-- {
+		parts = append(parts, items[r.IntN(len(items))])
+	}
+	return "[" + strings.Join(parts, ",") + "]"
 }
 
 func genEvent(r *rand.Rand) []byte { return []byte(genEventObject(r, 0)) }

@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/bits"
-	"strconv"
-	"unsafe"
 )
 
 // maxEventDepth is the deepest nesting the matcher accepts, Jackson's default.
@@ -37,11 +35,17 @@ type leaf struct {
 // scanner walks an event once. It descends only into members whose path is
 // in the pattern trie and skips everything else structurally (balanced
 // brackets, terminated strings) without decoding it, so the cost of an event
-// depends on the parts patterns look at, not on its size.
+// depends on the parts patterns look at, not on its size. Unless full is
+// set, it stops early once every pattern path has a value (stop.go).
 type scanner struct {
 	s     []byte
 	sc    *scratch
 	depth int
+	full  bool
+
+	stopped   bool
+	stopDepth int       // objects open at the stop
+	stopNode  *pathNode // the innermost of them
 }
 
 func (p *scanner) fail(i int, reason string) error {
@@ -65,7 +69,7 @@ func skipWS(s []byte, i int) int {
 
 // scanEvent records the leaves of event at the trie's paths.
 func (m *machine) scanEvent(event []byte, sc *scratch) error {
-	p := scanner{s: event, sc: sc}
+	p := scanner{s: event, sc: sc, full: !earlyStop || m.nUsed == 0}
 	i := skipWS(event, 0)
 	if i >= len(event) || event[i] != '{' {
 		return p.fail(i, "the event must be a JSON object")
@@ -73,6 +77,18 @@ func (m *machine) scanEvent(event []byte, sc *scratch) error {
 	i, err := p.object(i, m.root)
 	if err != nil {
 		return err
+	}
+	if p.stopped {
+		if tailOK(event[i:], p.stopDepth, p.stopNode.watch) {
+			return nil
+		}
+		// The tail may change the answer or the event is incomplete:
+		// read it all.
+		sc.reset(m)
+		p = scanner{s: event, sc: sc, full: true}
+		if i, err = p.object(skipWS(event, 0), m.root); err != nil {
+			return err
+		}
 	}
 	if i = skipWS(event, i); i != len(event) {
 		return p.fail(i, "unexpected data after the event object")
@@ -98,43 +114,81 @@ func (p *scanner) members(i int, node *pathNode) (int, error) {
 	if i < len(s) && s[i] == '}' {
 		return i + 1, nil
 	}
+	seek := node.seek
 	for {
 		if i >= len(s) || s[i] != '"' {
 			return i, p.fail(i, "expected a member name")
 		}
-		end, esc, ok := scanString(s, i)
-		if !ok {
-			return end, p.fail(i, "bad member name")
-		}
-		key := s[i+1 : end-1]
-		if esc {
-			var ok bool
-			start := len(p.sc.strbuf)
-			p.sc.strbuf, ok = appendUnescaped(p.sc.strbuf, key)
-			if !ok {
-				return i, p.fail(i, "bad escape in member name")
-			}
-			key = p.sc.strbuf[start:]
-		}
-		// Compact JSON has the colon right after the name.
-		if i = end; i >= len(s) || s[i] != ':' {
-			if i = skipWS(s, i); i >= len(s) || s[i] != ':' {
-				return i, p.fail(i, "expected ':' after member name")
-			}
-		}
-		i = skipWS(s, i+1)
-		child := node.child(key)
+		var child *pathNode
 		var err error
-		if child == nil {
-			i, err = p.skip(i)
-		} else {
+		if seek != nil && i+1 < len(s) && !seek.first[s[i+1]] {
+			// Skip to the next string that may name a child (seek.go).
+			j, kind := seekMember(s, i, seek)
+			switch kind {
+			case seekEnd:
+				if s[j] != '}' {
+					return j, p.fail(j, "expected ',' or '}' in object")
+				}
+				return j + 1, nil
+			case seekEOF:
+				return j, p.fail(j, "unterminated object")
+			case seekBail:
+				seek = nil // an escape ahead: read member by member
+			default:
+				if isValue(s, j) {
+					// A value that starts like a name: skip it.
+					if i, err = p.skip(j); err != nil {
+						return i, err
+					}
+					goto next
+				}
+				i = j
+			}
+		}
+		{
+			c, end, ok := node.lookup(s, i, p.sc)
+			if !ok {
+				return end, p.fail(i, "bad member name")
+			}
+			child = c
+			// Compact JSON has the colon right after the name.
+			if i = end; i >= len(s) || s[i] != ':' {
+				if i = skipWS(s, i); i >= len(s) || s[i] != ':' {
+					return i, p.fail(i, "expected ':' after member name")
+				}
+			}
+			i = skipWS(s, i+1)
+		}
+		switch {
+		case child != nil:
 			i, err = p.value(i, child)
+			if err == nil && !p.full && (p.stopped || (p.sc.remaining == 0 && len(p.sc.trail) == 0)) {
+				if !p.stopped {
+					p.stopped, p.stopDepth, p.stopNode = true, p.depth, node
+				}
+				return i, nil
+			}
+		case i < len(s) && s[i] == '"':
+			var ok bool
+			if i, ok = skipString(s, i); !ok {
+				err = p.fail(i, "unterminated string")
+			}
+		default:
+			i, err = p.skip(i)
 		}
 		if err != nil {
 			return i, err
 		}
-		i = skipWS(s, i)
-		if i >= len(s) {
+	next:
+		if i < len(s) && s[i] > ' ' {
+			if s[i] == ',' {
+				if i++; i < len(s) && s[i] == '"' {
+					continue
+				}
+				i = skipWS(s, i)
+				continue
+			}
+		} else if i = skipWS(s, i); i >= len(s) {
 			return i, p.fail(i, "unterminated object")
 		}
 		switch s[i] {
@@ -148,6 +202,16 @@ func (p *scanner) members(i int, node *pathNode) (int, error) {
 	}
 }
 
+// isValue reports whether the string starting at s[j] is a member's value,
+// that is, follows a colon.
+func isValue(s []byte, j int) bool {
+	k := j - 1
+	for k >= 0 && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r') {
+		k--
+	}
+	return k >= 0 && s[k] == ':'
+}
+
 // value reads the value at s[i] whose path is node.
 func (p *scanner) value(i int, node *pathNode) (int, error) {
 	s := p.s
@@ -156,7 +220,7 @@ func (p *scanner) value(i int, node *pathNode) (int, error) {
 	}
 	switch c := s[i]; c {
 	case '{':
-		if node.children == nil && node.childMap == nil {
+		if !node.hasChildren() {
 			return p.skip(i)
 		}
 		return p.object(i, node)
@@ -200,9 +264,9 @@ func (p *scanner) value(i int, node *pathNode) (int, error) {
 		}
 		if node.used {
 			text := s[i:end]
-			f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(text), len(text)), 64)
+			k, ok := comparableNumber(text)
 			l := p.sc.addLeaf(node)
-			l.kind, l.str, l.num, l.numOK = vNumber, text, f, err == nil
+			l.kind, l.str, l.num, l.numOK = vNumber, text, k, ok
 		}
 		return end, nil
 	}

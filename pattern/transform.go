@@ -543,7 +543,7 @@ func skipAny(s []byte, i int) (int, error) {
 	if i >= len(s) {
 		return i, fmt.Errorf("event is not valid JSON: unexpected end")
 	}
-	p := jparser{s: s, i: i}
+	p := jparser{s: s, i: i, skip: true}
 	if _, err := p.value(); err != nil {
 		return p.i, fmt.Errorf("event is not valid JSON: %v", err)
 	}

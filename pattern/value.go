@@ -3,8 +3,6 @@ package pattern
 import (
 	"bytes"
 	"net/netip"
-	"unicode"
-	"unicode/utf8"
 )
 
 // vkind is the JSON type of an event leaf value.
@@ -19,36 +17,38 @@ const (
 )
 
 // value is one leaf of an event as the matcher sees it. Strings are
-// unescaped; numbers keep their literal text and, when finite, their float64.
+// unescaped; numbers keep their literal text and, when comparable (see
+// number.go), their numKey.
 type value struct {
 	kind  vkind
 	str   []byte // string contents or number literal
-	num   float64
+	num   uint64
 	numOK bool
 
 	// Lazily computed forms, cached per leaf.
-	folded   []byte
+	lower    []byte // the string with ASCII letters lower-cased
 	ip       [16]byte
 	ipLen    int8 // 0: not computed, -1: not an IP, 4 or 16
-	hasFold  bool
-	scratchF *[]byte // where folded bytes are appended
+	hasLower bool
+	scratchF *[]byte // where lower-cased bytes are appended
 }
 
-// foldedString returns the case-folded form of a string value.
-func (v *value) foldedString() []byte {
-	if !v.hasFold {
-		v.hasFold = true
-		if isASCIIFolded(v.str) {
-			v.folded = v.str
+// lowered returns a string value with ASCII letters made lower case, the
+// form caseless keys are compared with.
+func (v *value) lowered() []byte {
+	if !v.hasLower {
+		v.hasLower = true
+		if !hasASCIIUpper(v.str) {
+			v.lower = v.str
 		} else if v.scratchF != nil {
 			start := len(*v.scratchF)
-			*v.scratchF = appendFold(*v.scratchF, v.str)
-			v.folded = (*v.scratchF)[start:len(*v.scratchF):len(*v.scratchF)]
+			*v.scratchF = appendASCIILower(*v.scratchF, v.str)
+			v.lower = (*v.scratchF)[start:len(*v.scratchF):len(*v.scratchF)]
 		} else {
-			v.folded = appendFold(nil, v.str)
+			v.lower = appendASCIILower(nil, v.str)
 		}
 	}
-	return v.folded
+	return v.lower
 }
 
 // ipAddr parses a string value as an IP address the way event-ruler does.
@@ -66,54 +66,6 @@ func (v *value) ipAddr() ([]byte, bool) {
 	}
 	return v.ip[:v.ipLen], true
 }
-
-// isASCIIFolded reports whether s is ASCII with no upper-case letters, so
-// folding would not change it.
-func isASCIIFolded(s []byte) bool {
-	for _, c := range s {
-		if c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
-// appendFold appends the case-folded form of s: every rune is replaced by the
-// smallest rune of its Unicode simple case-folding orbit, so two strings fold
-// equal exactly when they are equal ignoring case.
-func appendFold(dst, s []byte) []byte {
-	for len(s) > 0 {
-		c := s[0]
-		if c < utf8.RuneSelf {
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			dst = append(dst, c)
-			s = s[1:]
-			continue
-		}
-		r, n := utf8.DecodeRune(s)
-		s = s[n:]
-		dst = utf8.AppendRune(dst, foldRune(r))
-	}
-	return dst
-}
-
-func foldRune(r rune) rune {
-	best := r
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		if f < best {
-			best = f
-		}
-	}
-	// Keep ASCII letters lower-case so ASCII folding above agrees.
-	if best >= 'A' && best <= 'Z' {
-		best += 'a' - 'A'
-	}
-	return best
-}
-
-func foldString(s string) string { return string(appendFold(nil, []byte(s))) }
 
 // Event-ruler compares strings in their quoted JSON form, so a prefix that
 // ends with a double quote can match across the closing quote of the value:

@@ -1,6 +1,10 @@
 package pattern
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 // TestWildcardComplexity pins the complexity measure on AWS's answers and on
 // the boundary the limit draws.
@@ -47,5 +51,29 @@ func TestWildcardMatch(t *testing.T) {
 	}
 	if _, err := parseWildcard(`a\b`); err == nil || err.Error() != "Invalid escape character at pos 2" {
 		t.Errorf("bad escape: %v", err)
+	}
+}
+
+// TestSingleStarBound checks the shortcut of checkWildcardComplexity: a
+// wildcard with one '*' never keeps more than len(after)+3 states alive.
+func TestSingleStarBound(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 3000; n++ {
+		var b strings.Builder
+		for k := r.IntN(8); k > 0; k-- {
+			b.WriteByte("ab\""[r.IntN(3)])
+		}
+		b.WriteByte('*')
+		after := r.IntN(10)
+		for k := after; k > 0; k-- {
+			b.WriteByte("ab\""[r.IntN(3)])
+		}
+		w, err := parseWildcard(b.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := wildcardComplexity([]*wildcard{&w}, 100); got > after+3 {
+			t.Fatalf("%q: complexity %d > %d", b.String(), got, after+3)
+		}
 	}
 }

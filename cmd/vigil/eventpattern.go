@@ -12,21 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/vigilhq/vigil/pattern"
 )
-
-func init() {
-	register(&command{
-		name:    "test-event-pattern",
-		summary: "test an event against an EventBridge event pattern, as aws events test-event-pattern",
-		run:     runTestEventPattern,
-	})
-	register(&command{
-		name:    "transform",
-		summary: "show what a target receives: InputPath / InputTransformer applied to an event",
-		run:     runTransform,
-	})
-}
 
 // argBytes reads a flag value the way the AWS CLI does: inline text, or the
 // contents of a file given as file://PATH.
@@ -62,8 +51,24 @@ func checkTestEvent(ev []byte) error {
 	return nil
 }
 
-func runTestEventPattern(ctx context.Context, std stdio, args []string) int {
-	fs := newFlags(std, "test-event-pattern", "", `
+type testEventPatternOptions struct {
+	pattern, event, batch string
+	maxSize               int
+}
+
+func newTestEventPatternCmd(a *app) *cobra.Command {
+	var o testEventPatternOptions
+	cmd := leaf("test-event-pattern", "test an event against an EventBridge event pattern, as aws events test-event-pattern", testEventPatternHelp,
+		func(ctx context.Context, args []string) int { return runTestEventPattern(ctx, a.stdio, o, args) })
+	fs := cmd.Flags()
+	fs.StringVar(&o.pattern, "event-pattern", "", "the event pattern: JSON or file://PATH")
+	fs.StringVar(&o.event, "event", "", "the event: JSON or file://PATH")
+	fs.StringVar(&o.batch, "batch", "", "test many cases: a JSON Lines file, or - for stdin")
+	fs.IntVar(&o.maxSize, "max-pattern-size", pattern.DefaultMaxPatternSize, "largest pattern accepted, in characters (AWS allows up to 4096 on request)")
+	return cmd
+}
+
+const testEventPatternHelp = `
 Tests whether an event matches an EventBridge event pattern, with the answer and
 the error text AWS's TestEventPattern gives. Arguments take inline JSON or
 file://PATH, as in the AWS CLI:
@@ -77,36 +82,35 @@ region and detail-type.
 
 With --batch FILE (or - for stdin), each input line is a JSON object
 {"pattern": {...}, "event": {...}} and each output line, in order, is
-{"result": true}, {"result": false} or {"error": "<message>"}.`)
-	patArg := fs.String("event-pattern", "", "the event pattern: JSON or file://PATH")
-	evArg := fs.String("event", "", "the event: JSON or file://PATH")
-	batch := fs.String("batch", "", "test many cases: a JSON Lines file, or - for stdin")
-	maxSize := fs.Int("max-pattern-size", pattern.DefaultMaxPatternSize, "largest pattern accepted, in characters (AWS allows up to 4096 on request)")
-	if code, ok := parseFlags(fs, std, args); !ok {
-		return code
+{"result": true}, {"result": false} or {"error": "<message>"}.`
+
+func runTestEventPattern(ctx context.Context, std stdio, o testEventPatternOptions, args []string) int {
+	if len(args) != 0 {
+		fmt.Fprintf(std.err, "vigil test-event-pattern: unexpected argument %q (give the event with --event)\n", args[0])
+		return exitUsage
 	}
-	if *batch != "" {
-		if *patArg != "" || *evArg != "" {
+	if o.batch != "" {
+		if o.pattern != "" || o.event != "" {
 			fmt.Fprintln(std.err, "vigil test-event-pattern: --batch cannot be combined with --event-pattern or --event")
 			return exitUsage
 		}
-		return testPatternBatch(std, *batch, *maxSize)
+		return testPatternBatch(std, o.batch, o.maxSize)
 	}
-	if *patArg == "" || *evArg == "" {
+	if o.pattern == "" || o.event == "" {
 		fmt.Fprintln(std.err, "vigil test-event-pattern: both --event-pattern and --event are required (or --batch)")
 		return exitUsage
 	}
-	pat, err := argBytes(*patArg)
+	pat, err := argBytes(o.pattern)
 	if err != nil {
 		fmt.Fprintln(std.err, "vigil test-event-pattern:", err)
 		return exitUsage
 	}
-	ev, err := argBytes(*evArg)
+	ev, err := argBytes(o.event)
 	if err != nil {
 		fmt.Fprintln(std.err, "vigil test-event-pattern:", err)
 		return exitUsage
 	}
-	m := pattern.NewMatcher(pattern.WithMaxPatternSize(*maxSize))
+	m := pattern.NewMatcher(pattern.WithMaxPatternSize(o.maxSize))
 	if err := m.AddPattern("p", pat); err != nil {
 		fmt.Fprintln(std.err, "InvalidEventPatternException:", err)
 		return exitUsage
@@ -208,8 +212,27 @@ func writeBatchError(w *bufio.Writer, msg string) {
 	w.WriteByte('\n')
 }
 
-func runTransform(ctx context.Context, std stdio, args []string) int {
-	fs := newFlags(std, "transform", "", `
+type transformOptions struct {
+	event, inputPath, pathsMap, template, ruleName, ruleARN string
+	output                                                  outputFlag
+}
+
+func newTransformCmd(a *app) *cobra.Command {
+	var o transformOptions
+	cmd := leaf("transform", "show what a target receives: InputPath / InputTransformer applied to an event", transformHelp,
+		func(ctx context.Context, args []string) int { return runTransform(ctx, a.stdio, o, args) })
+	fs := cmd.Flags()
+	fs.StringVar(&o.event, "event", "", "the event: JSON or file://PATH")
+	fs.StringVar(&o.inputPath, "input-path", "", "JSONPath of the part of the event to deliver, e.g. $.detail")
+	fs.StringVar(&o.pathsMap, "input-paths-map", "", `placeholder names to JSONPaths: JSON object or file://PATH, e.g. {"id":"$.id"}`)
+	fs.StringVar(&o.template, "input-template", "", "the input template: text or file://PATH")
+	fs.StringVar(&o.ruleName, "rule-name", "vigil-test-rule", "value of <aws.events.rule-name>")
+	fs.StringVar(&o.ruleARN, "rule-arn", "", "value of <aws.events.rule-arn> (default: a default-bus rule ARN for --rule-name)")
+	o.output.add(fs, "the payload, byte for byte,")
+	return cmd
+}
+
+const transformHelp = `
 Prints exactly the payload an EventBridge target would receive for an event:
 the whole event, the part selected by --input-path, or the result of an input
 transformer (--input-paths-map and --input-template), with AWS's rules for
@@ -219,18 +242,18 @@ string and JSON templates. Arguments take inline text or file://PATH.
     --input-paths-map '{"sev":"$.detail.severity"}' \
     --input-template '{"severity": <sev>}'
 
+On standard output the payload is followed by a newline; with --output FILE
+the file holds the payload exactly.
+
 When AWS would deliver nothing (an object placed inside a quoted string of a
-JSON template), the reason goes to stderr and the exit status is 1.`)
-	evArg := fs.String("event", "", "the event: JSON or file://PATH")
-	inputPath := fs.String("input-path", "", "JSONPath of the part of the event to deliver, e.g. $.detail")
-	pathsMap := fs.String("input-paths-map", "", `placeholder names to JSONPaths: JSON object or file://PATH, e.g. {"id":"$.id"}`)
-	template := fs.String("input-template", "", "the input template: text or file://PATH")
-	ruleName := fs.String("rule-name", "vigil-test-rule", "value of <aws.events.rule-name>")
-	ruleARN := fs.String("rule-arn", "", "value of <aws.events.rule-arn> (default: a default-bus rule ARN for --rule-name)")
-	if code, ok := parseFlags(fs, std, args); !ok {
-		return code
+JSON template), the reason goes to stderr and the exit status is 1.`
+
+func runTransform(ctx context.Context, std stdio, o transformOptions, args []string) int {
+	if len(args) != 0 {
+		fmt.Fprintf(std.err, "vigil transform: unexpected argument %q (give the event with --event)\n", args[0])
+		return exitUsage
 	}
-	if *evArg == "" {
+	if o.event == "" {
 		fmt.Fprintln(std.err, "vigil transform: --event is required")
 		return exitUsage
 	}
@@ -238,13 +261,13 @@ JSON template), the reason goes to stderr and the exit status is 1.`)
 		fmt.Fprintln(std.err, "vigil transform:", err)
 		return exitUsage
 	}
-	ev, err := argBytes(*evArg)
+	ev, err := argBytes(o.event)
 	if err != nil {
 		return fail(err)
 	}
-	spec := pattern.InputSpec{TargetID: "vigil-transform", InputPath: *inputPath}
-	if *pathsMap != "" {
-		b, err := argBytes(*pathsMap)
+	spec := pattern.InputSpec{TargetID: "vigil-transform", InputPath: o.inputPath}
+	if o.pathsMap != "" {
+		b, err := argBytes(o.pathsMap)
 		if err != nil {
 			return fail(err)
 		}
@@ -252,8 +275,8 @@ JSON template), the reason goes to stderr and the exit status is 1.`)
 			return fail(fmt.Errorf("--input-paths-map must be a JSON object of strings: %v", err))
 		}
 	}
-	if *template != "" {
-		b, err := argBytes(*template)
+	if o.template != "" {
+		b, err := argBytes(o.template)
 		if err != nil {
 			return fail(err)
 		}
@@ -264,9 +287,9 @@ JSON template), the reason goes to stderr and the exit status is 1.`)
 		fmt.Fprintln(std.err, "ValidationException:", err)
 		return exitUsage
 	}
-	vars := pattern.Vars{RuleName: *ruleName, RuleARN: *ruleARN, IngestionTime: time.Now().UTC().Format(time.RFC3339)}
+	vars := pattern.Vars{RuleName: o.ruleName, RuleARN: o.ruleARN, IngestionTime: time.Now().UTC().Format(time.RFC3339)}
 	if vars.RuleARN == "" {
-		vars.RuleARN = defaultRuleARN(ev, *ruleName)
+		vars.RuleARN = defaultRuleARN(ev, o.ruleName)
 	}
 	out, deliver, reason, err := in.Render(ev, vars)
 	if err != nil {
@@ -276,7 +299,22 @@ JSON template), the reason goes to stderr and the exit status is 1.`)
 		fmt.Fprintln(std.err, "not delivered:", reason)
 		return exitFailure
 	}
-	std.out.Write(out)
+	// On a terminal the payload ends with a newline; in a file it is
+	// exactly what the target receives.
+	if o.output.path == "" || o.output.path == "-" {
+		out = append(out, '\n')
+	}
+	w, closeOut, err := o.output.open(std.out)
+	if err == nil {
+		_, err = w.Write(out)
+		if cerr := closeOut(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(std.err, "vigil transform:", err)
+		return exitFailure
+	}
 	return exitOK
 }
 

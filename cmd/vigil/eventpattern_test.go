@@ -138,11 +138,11 @@ func TestTransformCLI(t *testing.T) {
 	out, errOut, code := runCLI(t, "", "transform", "--event", ev,
 		"--input-paths-map", `{"sev":"$.detail.severity","ids":"$.detail.ids"}`,
 		"--input-template", `{"severity": <sev>, "ids": <ids>, "rule": "<aws.events.rule-name>"}`)
-	if code != exitOK || out != `{"severity": 8, "ids": ["a","b"], "rule": "vigil-test-rule"}` {
+	if code != exitOK || out != `{"severity": 8, "ids": ["a","b"], "rule": "vigil-test-rule"}`+"\n" {
 		t.Fatalf("code %d out %q err %q", code, out, errOut)
 	}
 	out, _, code = runCLI(t, "", "transform", "--event", ev, "--input-path", "$.detail.ids")
-	if code != exitOK || out != `["a","b"]` {
+	if code != exitOK || out != `["a","b"]`+"\n" {
 		t.Fatalf("input path: code %d out %q", code, out)
 	}
 	_, errOut, code = runCLI(t, "", "transform", "--event", ev, "--input-paths-map", `{"ids":"$.detail.ids"}`, "--input-template", `{"x": "<ids>"}`)

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigilhq/vigil/internal/explain/llm/llmtest"
-	"github.com/vigilhq/vigil/internal/explain/mcpdocs/mcpdocstest"
+	"github.com/vigilhq/vigil/internal/explain/llm/mcpdocs/mcpdocstest"
 	"github.com/vigilhq/vigil/internal/shareddata"
 )
 
@@ -85,7 +85,7 @@ func TestExplainCLIErrors(t *testing.T) {
 		{[]string{"--engine", "openai"}, exitUsage, "model is not set"},
 		{[]string{"--engine", "openai", "--model", "gpt-4o-mini"}, exitUsage, "no API key for api.openai.com"},
 		{[]string{"--engine", "bedrock"}, exitUsage, "region is not set"},
-		{[]string{"--engine", "gemini"}, exitUsage, "unknown"},
+		{[]string{"--engine", "gemini"}, exitUsage, `invalid argument "gemini" for "--engine" flag: use builtin, bedrock or openai`},
 		{[]string{"--docs", "maybe"}, exitUsage, "auto, on or off"},
 		{[]string{"--engine", "openai", "--model", "m", "--base-url", "http://127.0.0.1:1/v1", "--mcp-url", "off", "--timeout", "5s"}, exitFailure, "openai m"},
 	} {

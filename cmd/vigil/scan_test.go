@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -54,7 +55,7 @@ func TestScanSecurityHubCSV(t *testing.T) {
 	}
 
 	_, stderr, code = runCLI(t, "", "scan", "securityhub", "--severity-floor", "SEVERE")
-	if code != exitUsage || !strings.Contains(stderr, "severity_floor") {
+	if code != exitUsage || !strings.Contains(stderr, `"SEVERE" for "--severity-floor"`) || strings.Contains(stderr, "severity_floor") {
 		t.Errorf("bad floor: exit %d %s", code, stderr)
 	}
 	_, stderr, code = runCLI(t, "", "scan", "securityhub", "--slack-channel", "C1", "--slack-token", "xoxb-pasted")
@@ -68,6 +69,7 @@ func TestScanSecurityHubToSlackWithDiff(t *testing.T) {
 	var mu sync.Mutex
 	var uploaded []byte
 	var comments []string
+	failing := true
 	srv := slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
 			json.NewEncoder(w).Encode(map[string]any{"ok": true, "file_id": "F1", "upload_url": "http://" + r.Host + "/upload/F1"})
@@ -84,6 +86,11 @@ func TestScanSecurityHubToSlackWithDiff(t *testing.T) {
 		c.Handle("/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
 			r.ParseForm()
 			mu.Lock()
+			if failing {
+				mu.Unlock()
+				json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "not_in_channel"})
+				return
+			}
 			comments = append(comments, r.Form.Get("initial_comment"))
 			mu.Unlock()
 			json.NewEncoder(w).Encode(map[string]any{"ok": true, "files": []map[string]string{{"id": "F1"}}})
@@ -95,6 +102,13 @@ func TestScanSecurityHubToSlackWithDiff(t *testing.T) {
 	db := "sqlite://" + filepath.Join(t.TempDir(), "vigil.db")
 	args := []string{"--endpoint-url", sb.URL(), "scan", "securityhub", "--lang", "ja", "--env", "本番", "--database", db,
 		"--severity-floor", "CRITICAL", "--slack-channel", "C0SECOPS", "--slack-token", "env:VIGIL_TEST_SLACK", "--slack-api-url", srv.GetAPIURL()}
+	// The first upload fails: that scan is not recorded as the baseline.
+	if _, stderr, code := runCLI(t, "", args...); code != exitFailure || !strings.Contains(stderr, "not_in_channel") || !strings.Contains(stderr, "reports these changes again") {
+		t.Fatalf("failed upload: exit %d: %s", code, stderr)
+	}
+	mu.Lock()
+	failing = false
+	mu.Unlock()
 	for run := 0; run < 2; run++ {
 		out, stderr, code := runCLI(t, "", args...)
 		if code != 0 {
@@ -103,6 +117,11 @@ func TestScanSecurityHubToSlackWithDiff(t *testing.T) {
 		if out != "" {
 			t.Errorf("run %d: CSV also went to stdout", run)
 		}
+	}
+	// With --only-changes, a scan that found nothing new is not uploaded.
+	_, stderr, code := runCLI(t, "", append(args, "--only-changes")...)
+	if code != exitOK || !strings.Contains(stderr, "not uploaded to Slack: nothing changed") {
+		t.Errorf("--only-changes: exit %d: %s", code, stderr)
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -117,5 +136,33 @@ func TestScanSecurityHubToSlackWithDiff(t *testing.T) {
 	}
 	if !bytes.HasPrefix(uploaded, []byte("リソース名,")) || !bytes.Contains(uploaded, []byte("継続")) {
 		t.Errorf("uploaded %.300q", uploaded)
+	}
+}
+
+// TestScanRegionsWithoutAWSRegion: --regions is enough; AWS_REGION is not
+// needed. Without either, the error says what to give.
+func TestScanRegionsWithoutAWSRegion(t *testing.T) {
+	sb := scanEnv(t)
+	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	out, stderr, code := runCLI(t, "", "--endpoint-url", sb.URL(), "scan", "securityhub", "--regions", "ap-northeast-1,us-east-1", "--output", "-")
+	if code != exitOK || !strings.HasPrefix(out, "Resource,") {
+		t.Fatalf("exit %d: %s\n%.200s", code, stderr, out)
+	}
+	// --mark-notified sets what was listed as NEW to NOTIFIED; the next
+	// run has nothing left to mark.
+	_, stderr, code = runCLI(t, "", "--endpoint-url", sb.URL(), "scan", "securityhub", "--regions", "ap-northeast-1", "--output", os.DevNull, "--mark-notified")
+	if code != exitOK || !strings.Contains(stderr, "findings NOTIFIED in Security Hub") {
+		t.Errorf("--mark-notified: exit %d: %s", code, stderr)
+	}
+	_, stderr, code = runCLI(t, "", "--endpoint-url", sb.URL(), "scan", "securityhub", "--regions", "ap-northeast-1", "--output", os.DevNull, "--mark-notified")
+	if code != exitOK || strings.Contains(stderr, "NOTIFIED in Security Hub") {
+		t.Errorf("second --mark-notified: exit %d: %s", code, stderr)
+	}
+	_, stderr, code = runCLI(t, "", "--endpoint-url", sb.URL(), "scan", "securityhub", "--output", "-")
+	if code != exitUsage || !strings.Contains(stderr, "give --regions") {
+		t.Errorf("no region at all: exit %d: %s", code, stderr)
 	}
 }

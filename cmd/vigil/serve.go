@@ -3,19 +3,35 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 
+	"github.com/spf13/cobra"
+
+	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/config"
+	"github.com/vigilhq/vigil/internal/pipeline"
 	"github.com/vigilhq/vigil/internal/server"
 )
 
-func init() {
-	register(&command{
-		name:    "serve",
-		summary: "receive events (HTTP, SQS), store them durably, route and deliver them",
-		run:     runServe,
-	})
+type serveOptions struct {
+	config, sqsURL, id string
+	log                logFlags
+}
+
+func newServeCmd(a *app) *cobra.Command {
+	var o serveOptions
+	cmd := leaf("serve", "receive events (HTTP, SQS), store them durably, route and deliver them", serveHelp,
+		func(ctx context.Context, args []string) int {
+			return runServe(ctx, a.stdio, a.awsProvider(), o, args)
+		})
+	fs := cmd.Flags()
+	fs.StringVar(&o.config, "config", "vigil.yaml", "configuration file")
+	fs.StringVar(&o.sqsURL, "sqs-queue-url", "", "also consume events from this SQS queue (overrides sqs.queue_url)")
+	o.log.add(cmd)
+	fs.StringVar(&o.id, "id", "", "name of this replica in job records (default: host name and start time)")
+	return cmd
 }
 
 const serveHelp = `
@@ -28,52 +44,48 @@ operations.
 
 SIGTERM or Ctrl-C drains: no new events are taken, events received are
 committed, and running deliveries get server.drain_timeout to finish.
+SIGHUP (or POST /-/reload) reloads the configuration file: rules, targets,
+notifiers, reports and schedules change for what is accepted from then on; a
+file with a problem changes nothing and the log says why; changes to
+database, server, jobs, sqs and explain wait for a restart.
 
-Logs are JSON lines on standard error, each carrying the event id.
+Logs go to standard error, each record carrying the event id: text on a
+terminal, JSON lines otherwise (--log-format chooses).
 
 Example:
   export VIGIL_API_KEY=$(openssl rand -hex 16)
   vigil serve --config vigil.yaml
 `
 
-func runServe(ctx context.Context, io stdio, args []string) int {
-	fs := newFlags(io, "serve", "", serveHelp)
-	cfgPath := fs.String("config", "vigil.yaml", "configuration file")
-	sqsURL := fs.String("sqs-queue-url", "", "also consume events from this SQS queue (overrides sqs.queue_url)")
-	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	id := fs.String("id", "", "name of this replica in job records (default: host name and start time)")
-	if code, ok := parseFlags(fs, io, args); !ok {
-		return code
-	}
-	if fs.NArg() != 0 {
+func runServe(ctx context.Context, io stdio, aws *awsx.Provider, o serveOptions, args []string) int {
+	if len(args) != 0 {
 		fmt.Fprintln(io.err, "vigil serve: takes no arguments")
 		return exitUsage
 	}
-	log, err := newLogger(io, *level)
-	if err != nil {
-		fmt.Fprintf(io.err, "vigil serve: --log-level: %v\n", err)
-		return exitUsage
-	}
-	cfg, err := config.Load(*cfgPath)
+	log := o.log.logger(io.err)
+	cfg, err := loadConfig(o.config)
 	if err != nil {
 		fmt.Fprintf(io.err, "vigil serve: %v\n", err)
 		return exitUsage
 	}
-	if err := server.Run(ctx, cfg, server.RunOptions{Logger: log, SQSQueueURL: *sqsURL, ID: *id}); err != nil {
+	// SIGHUP reloads the configuration (as POST /-/reload does); a bad
+	// file keeps the running one and the log says why.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reload := make(chan struct{}, 1)
+	go func() {
+		for range hup {
+			select {
+			case reload <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	opts := server.RunOptions{SQSQueueURL: o.sqsURL, Reload: reload, Load: func() (*config.Config, error) { return loadConfig(o.config) }}
+	if err := server.RunConfig(ctx, cfg, pipeline.Deps{Logger: log, ID: o.id, AWS: aws}, opts); err != nil {
 		fmt.Fprintf(io.err, "vigil serve: %v\n", err)
 		return exitFailure
 	}
 	return exitOK
-}
-
-func newLogger(io stdio, level string) (*slog.Logger, error) {
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, err
-	}
-	w := io.err
-	if w == nil {
-		w = os.Stderr
-	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv})), nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,8 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/vigilhq/vigil/internal/jobs"
-	"github.com/vigilhq/vigil/internal/store"
+	"github.com/vigilhq/vigil/internal/deliver"
+	"github.com/vigilhq/vigil/internal/pipeline"
 )
 
 // pipelineCLI runs a vigil command line in-process.
@@ -56,8 +57,20 @@ rules:
 func TestConfigCheckCLI(t *testing.T) {
 	good := writeFile(t, "good.yaml", fmt.Sprintf(cliConfig, "./v.db", "http://127.0.0.1:9/h", "http://127.0.0.1:9/h"))
 	out, errOut, code := pipelineCLI(t, "", "config", "check", good)
-	if code != exitOK || !strings.Contains(out, "ok (1 rules, 2 targets, database sqlite)") {
+	if code != exitOK || !strings.Contains(out, "ok for vigil serve (1 rule, 2 targets, database sqlite)") {
 		t.Errorf("good config: %d %q %q", code, out, errOut)
+	}
+	// A file vigil serve would refuse (no credentials) fails the check,
+	// marked as serve-only; for lambda or process it passes.
+	noCreds := writeFile(t, "nocreds.yaml", strings.Replace(fmt.Sprintf(cliConfig, "./v.db", "http://127.0.0.1:9/h", "http://127.0.0.1:9/h"), "  api_keys: [env:VIGIL_API_KEY]\n", "", 1))
+	_, errOut, code = pipelineCLI(t, "", "config", "check", noCreds)
+	if code != exitUsage || !strings.Contains(errOut, "server: (vigil serve only) no credentials configured") || !strings.Contains(errOut, "1 problem (1 only for vigil serve") {
+		t.Errorf("config without credentials: %d %q", code, errOut)
+	}
+	for _, f := range []string{"lambda", "process"} {
+		if out, errOut, code := pipelineCLI(t, "", "config", "check", "--for", f, noCreds); code != exitOK || !strings.Contains(out, "ok for vigil "+f) {
+			t.Errorf("--for %s: %d %q %q", f, code, out, errOut)
+		}
 	}
 	bad := writeFile(t, "bad.yaml", "rules:\n  - name: r\n    event_pattern: {\"source\": [\"x\"]}\n    targets:\n      - {id: a, type: pager}\n")
 	_, errOut, code = pipelineCLI(t, "", "config", "check", bad)
@@ -105,6 +118,14 @@ func TestSilenceAndDeadLettersCLI(t *testing.T) {
 	if !strings.Contains(out, id) || !strings.Contains(out, "active") || !strings.Contains(out, "maintenance") {
 		t.Errorf("silence list:\n%s", out)
 	}
+	out, _, _ = pipelineCLI(t, "", "silence", "list", "--config", cfg, "--format", "json")
+	var silences []struct {
+		ID, State, Comment string
+		Pattern            map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &silences); err != nil || len(silences) != 1 || silences[0].ID != id || silences[0].State != "active" || silences[0].Pattern["source"] == nil {
+		t.Errorf("silence list --format json: %v\n%s", err, out)
+	}
 	if _, errOut, code := pipelineCLI(t, "", "silence", "add", "--config", cfg, "--pattern", `{"source":"x"}`, "--comment", "c"); code != exitUsage || !strings.Contains(errOut, "Event pattern is not valid") {
 		t.Errorf("bad pattern: %d %s", code, errOut)
 	}
@@ -120,12 +141,12 @@ func TestSilenceAndDeadLettersCLI(t *testing.T) {
 
 	// A dead letter, as a worker records it, listed, shown and redriven.
 	ctx := context.Background()
-	st, err := store.OpenShared(ctx, "sqlite://"+db)
+	st, err := pipeline.OpenStore(ctx, "sqlite://"+db, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	args := []byte(`{"event_key":"id:e9","event_id":"e9","rule":"ssh-open-to-world","target":"ops-hook","payload":"eyJhIjoxfQ==","policy":{"max_attempts":3}}`)
-	if err := store.AddDeadLetter(ctx, st.Q(), &store.DeadLetter{JobID: 42, Kind: jobs.KindDeliver, Rule: "ssh-open-to-world", Target: "ops-hook", EventID: "e9", Args: args, Attempts: 3, LastError: "webhook answered 500"}); err != nil {
+	if _, err := st.Q().Exec(ctx, `INSERT INTO vigil_dead_letters (job_id, kind, rule, target, event_id, args, attempts, last_error, failed_at) VALUES (42, ?, 'ssh-open-to-world', 'ops-hook', 'e9', ?, 3, 'webhook answered 500', 1)`, deliver.KindDeliver, args); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -136,6 +157,20 @@ func TestSilenceAndDeadLettersCLI(t *testing.T) {
 	out, _, _ = pipelineCLI(t, "", "deadletters", "show", "--config", cfg, "42")
 	if !strings.Contains(out, `"payload": {`) || !strings.Contains(out, `"a": 1`) {
 		t.Errorf("deadletters show:\n%s", out)
+	}
+	out, _, _ = pipelineCLI(t, "", "deadletters", "show", "42", "--config", cfg, "--format", "text")
+	if !strings.Contains(out, "last error: webhook answered 500\n") || !strings.Contains(out, "payload:\n{\n  \"a\": 1\n}\n") {
+		t.Errorf("deadletters show --format text:\n%s", out)
+	}
+	out, _, _ = pipelineCLI(t, "", "deadletters", "list", "--config", cfg, "--format", "json")
+	var dls []struct {
+		Job       int64  `json:"job"`
+		Rule      string `json:"rule"`
+		Attempts  int    `json:"attempts"`
+		LastError string `json:"last_error"`
+	}
+	if err := json.Unmarshal([]byte(out), &dls); err != nil || len(dls) != 1 || dls[0].Job != 42 || dls[0].Attempts != 3 || dls[0].LastError != "webhook answered 500" {
+		t.Errorf("deadletters list --format json: %v\n%s", err, out)
 	}
 	out, errOut, code = pipelineCLI(t, "", "deadletters", "redrive", "--config", cfg, "--all")
 	if code != exitOK || !strings.Contains(out, "redriven 42 as job") {
@@ -148,14 +183,75 @@ func TestSilenceAndDeadLettersCLI(t *testing.T) {
 
 func TestRulesImportCLI(t *testing.T) {
 	rule := writeFile(t, "rule.json", `{"Name":"gd","Arn":"arn:aws:events:us-east-1:1:rule/gd","EventPattern":"{\"source\":[\"aws.guardduty\"]}","State":"ENABLED"}`)
-	targets := writeFile(t, "targets.json", `{"Targets":[{"Id":"q","Arn":"arn:aws:sqs:us-east-1:123456789012:alerts"}]}`)
-	out, errOut, code := pipelineCLI(t, "", "rules", "import", rule, targets)
-	if code != exitOK || !strings.Contains(out, `queue_url: "https://sqs.us-east-1.amazonaws.com/123456789012/alerts"`) {
+	targets := writeFile(t, "targets.json", `{"Targets":[{"Id":"q","Arn":"arn:aws:sqs:us-east-1:123456789012:alerts","DeadLetterConfig":{"Arn":"arn:aws:sqs:us-east-1:123456789012:dlq"}}]}`)
+	sched := writeFile(t, "sched.json", `{"Name":"nightly","Arn":"arn:aws:events:us-east-1:1:rule/nightly","ScheduleExpression":"cron(0 15 * * ? *)"}`)
+	schedTargets := writeFile(t, "sched-targets.json", `{"Targets":[{"Id":"q","Arn":"arn:aws:sqs:us-east-1:123456789012:nightly"}]}`)
+	out, errOut, code := pipelineCLI(t, "", "rules", "import", rule, targets, sched, schedTargets)
+	if code != exitOK || !strings.Contains(out, `queue_url: "https://sqs.us-east-1.amazonaws.com/123456789012/alerts"`) || !strings.Contains(out, `cron: "cron(0 15 * * ? *)"`) {
 		t.Errorf("rules import: %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "warning: rule gd: target q: DeadLetterConfig") {
+		t.Errorf("no DeadLetterConfig warning: %s", errOut)
 	}
 	// The output is a loadable config.
 	cfg := writeFile(t, "imported.yaml", out)
-	if _, errOut, code := pipelineCLI(t, "", "config", "check", cfg); code != exitOK {
+	if _, errOut, code := pipelineCLI(t, "", "config", "check", "--for", "process", cfg); code != exitOK {
 		t.Errorf("imported rules do not check: %s", errOut)
+	}
+
+	// --merge adds them to an existing file, in place, comments kept.
+	existing := "# our vigil\nserver:\n  api_keys: [env:VIGIL_API_KEY]\nrules:\n  - name: ssh\n    event_pattern: {\"source\": [\"aws.ec2\"]}\n    targets: [{type: webhook, url: \"http://127.0.0.1:9/hook\"}]  # the pager\n"
+	merged := writeFile(t, "vigil.yaml", existing)
+	if _, errOut, code := pipelineCLI(t, "", "rules", "import", "--merge", merged, rule, targets, sched, schedTargets); code != exitOK || !strings.Contains(errOut, "added 2 rules and 1 schedule to") {
+		t.Fatalf("--merge: %d %s", code, errOut)
+	}
+	b, _ := os.ReadFile(merged)
+	if !strings.HasPrefix(string(b), existing) || !strings.Contains(string(b), `- name: "gd"`) || !strings.Contains(string(b), "schedules:\n  - {name: \"nightly\"") {
+		t.Errorf("merged file:\n%s", b)
+	}
+	if out, errOut, code := pipelineCLI(t, "", "config", "check", merged); code != exitOK {
+		t.Errorf("merged file does not check: %s %s", out, errOut)
+	}
+	// Importing the same rules again is refused, and the file is unchanged.
+	if _, errOut, code := pipelineCLI(t, "", "rules", "import", "--merge", merged, rule, targets); code != exitFailure || !strings.Contains(errOut, `already has a rule named "gd"`) {
+		t.Errorf("second --merge: %d %s", code, errOut)
+	}
+	// A result that would not pass the check (a rule with no target) is
+	// not written.
+	before, _ := os.ReadFile(merged)
+	lone := writeFile(t, "lone.json", `{"Name":"lone","EventPattern":"{\"source\":[\"x\"]}"}`)
+	if _, errOut, code := pipelineCLI(t, "", "rules", "import", "--merge", merged, lone); code != exitFailure || !strings.Contains(errOut, "was not changed") || !strings.Contains(errOut, "a rule needs at least one target") {
+		t.Errorf("--merge of a rule without targets: %d %s", code, errOut)
+	}
+	if after, _ := os.ReadFile(merged); string(after) != string(before) {
+		t.Error("the file changed although the merge was refused")
+	}
+}
+
+// TestInitWritesAConfigThatChecks: vigil init writes examples/vigil.yaml,
+// which passes vigil config check as written, and never overwrites a file
+// by accident.
+func TestInitWritesAConfigThatChecks(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "vigil.yaml")
+	out, errOut, code := runCLI(t, "", "init", path)
+	if code != exitOK || !strings.Contains(out, "wrote "+path) {
+		t.Fatalf("init: %d %s %s", code, out, errOut)
+	}
+	if out, errOut, code := pipelineCLI(t, "", "config", "check", path); code != exitOK {
+		t.Errorf("the file vigil init writes does not check: %s %s", out, errOut)
+	}
+	want, err := os.ReadFile("../../examples/vigil.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(want) {
+		t.Error("vigil init wrote something else than examples/vigil.yaml")
+	}
+	if _, errOut, code := runCLI(t, "", "init", path); code != exitFailure || !strings.Contains(errOut, "already exists") {
+		t.Errorf("init over a file: %d %s", code, errOut)
+	}
+	if _, _, code := runCLI(t, "", "init", "--force", path); code != exitOK {
+		t.Errorf("init --force: %d", code)
 	}
 }

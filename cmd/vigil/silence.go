@@ -2,202 +2,197 @@ package main
 
 import (
 	"context"
-	"flag"
+	"encoding/json"
 	"fmt"
 	"os"
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/vigilhq/vigil/internal/config"
-	"github.com/vigilhq/vigil/internal/ingest"
-	"github.com/vigilhq/vigil/internal/store"
+	"github.com/vigilhq/vigil/internal/operator"
 	"github.com/vigilhq/vigil/pattern"
 )
 
-func init() {
-	register(&command{
-		name:    "silence",
-		summary: "mute matching events for a while (vigil silence add|list|expire)",
-		run: func(ctx context.Context, io stdio, args []string) int {
-			return subcommand(ctx, io, "silence", args, map[string]*command{
-				"add":    {name: "add", summary: "add a silence", run: runSilenceAdd},
-				"list":   {name: "list", summary: "list silences", run: runSilenceList},
-				"expire": {name: "expire", summary: "end a silence now", run: runSilenceExpire},
-			})
-		},
-	})
-}
-
-// dbFlags adds --config and --database and opens the database they name.
-type dbFlags struct {
-	cfg, db *string
-}
-
-func addDBFlags(fs *flag.FlagSet) dbFlags {
-	return dbFlags{
-		cfg: fs.String("config", "vigil.yaml", "configuration file (its database is used)"),
-		db:  fs.String("database", "", "database URL (overrides the configuration's)"),
-	}
-}
-
-func (d dbFlags) open(ctx context.Context) (*store.Store, error) {
-	dsn := *d.db
-	if dsn == "" {
-		cfg, err := config.Load(*d.cfg)
-		if err != nil {
-			return nil, err
-		}
-		dsn = cfg.Database
-	}
-	return store.OpenShared(ctx, dsn)
+func newSilenceCmd(a *app) *cobra.Command {
+	return group("silence", "mute matching events for a while (vigil silence add|list|expire)",
+		newSilenceAddCmd(a), newSilenceListCmd(a), newSilenceExpireCmd(a))
 }
 
 const silenceAddHelp = `
 Add a silence: while it is active, events matching its EventBridge pattern are
 still stored, but the targets of the matching rules (or of --rule only)
-receive nothing. Every running vigil serve picks it up within 5 seconds.
+receive nothing; each muted event is logged ("event silenced") and counted in
+vigil_events_silenced_total. Every running vigil serve picks it up within 5
+seconds (at once with --server).
+
+With --rule, the rule must exist in the configuration (--config), which is
+read unless only --database is given (with --server, the server's). --creator
+defaults to $USER, as in Alertmanager's amtool.
 
 Example:
   vigil silence add --pattern '{"source":["aws.securityhub"],"detail":{"findings":{"Compliance":{"SecurityControlId":["EC2.7"]}}}}' \
     --duration 4h --creator alice --comment "EBS default encryption rollout, ticket OPS-12"
+  VIGIL_API_KEY=secret vigil silence add --server http://127.0.0.1:8080 --pattern '{"source":["aws.ec2"]}' --comment "game day"
 `
 
-func runSilenceAdd(ctx context.Context, io stdio, args []string) int {
-	fs := newFlags(io, "silence add", "", silenceAddHelp)
-	dbf := addDBFlags(fs)
-	pat := fs.String("pattern", "", "EventBridge event pattern the events must match (required)")
-	rule := fs.String("rule", "", "silence only this rule (default: every rule)")
-	starts := fs.String("starts", "", "start time, RFC 3339 (default: now)")
-	ends := fs.String("ends", "", "end time, RFC 3339 (default: start + --duration)")
-	dur := fs.String("duration", "2h", "how long the silence lasts when --ends is not given (e.g. 30m, 4h, 7d)")
-	creator := fs.String("creator", os.Getenv("USER"), "who adds the silence")
-	comment := fs.String("comment", "", "why (required)")
-	if code, ok := parseFlags(fs, io, args); !ok {
-		return code
-	}
+type silenceAddOptions struct {
+	where                                                   apiFlags
+	pattern, rule, starts, ends, duration, creator, comment string
+}
+
+// silenceFlags names the flags of the operator API's silence fields.
+var silenceFlags = map[string]string{"pattern": "--pattern", "rule": "--rule", "comment": "--comment", "created_by": "--creator", "ends_at": "--ends", "starts_at": "--starts"}
+
+func newSilenceAddCmd(a *app) *cobra.Command {
+	var o silenceAddOptions
+	cmd := leaf("add", "add a silence", silenceAddHelp,
+		func(ctx context.Context, args []string) int { return runSilenceAdd(ctx, a.stdio, o, args) })
+	fs := cmd.Flags()
+	o.where.add(fs)
+	fs.StringVar(&o.pattern, "pattern", "", "EventBridge event pattern the events must match (required)")
+	fs.StringVar(&o.rule, "rule", "", "silence only this rule of the configuration (default: every rule)")
+	fs.StringVar(&o.starts, "starts", "", "start time, RFC 3339 (default: now)")
+	fs.StringVar(&o.ends, "ends", "", "end time, RFC 3339 (default: start + --duration)")
+	fs.StringVar(&o.duration, "duration", "2h", "how long the silence lasts when --ends is not given (e.g. 30m, 4h, 7d)")
+	fs.StringVar(&o.creator, "creator", "", "who adds the silence (default: $USER)")
+	fs.StringVar(&o.comment, "comment", "", "why (required)")
+	return cmd
+}
+
+func runSilenceAdd(ctx context.Context, io stdio, o silenceAddOptions, args []string) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(io.err, "vigil silence add: "+format+"\n", a...)
 		return exitUsage
 	}
-	if *pat == "" {
+	if len(args) != 0 {
+		return fail("unexpected argument %q (give the pattern with --pattern)", args[0])
+	}
+	if o.pattern == "" {
 		return fail("--pattern is required")
 	}
-	if err := pattern.Validate([]byte(*pat)); err != nil {
+	if err := pattern.Validate([]byte(o.pattern)); err != nil {
 		return fail("--pattern: %v", err)
 	}
-	if *comment == "" {
+	if o.comment == "" {
 		return fail("--comment is required: say why the events are silenced")
 	}
-	if *creator == "" {
-		return fail("--creator is required")
+	if o.creator == "" {
+		o.creator = os.Getenv("USER")
+	}
+	if o.creator == "" {
+		return fail("--creator is required: give who adds the silence ($USER is not set)")
 	}
 	start := time.Now()
-	if *starts != "" {
-		t, err := time.Parse(time.RFC3339, *starts)
+	if o.starts != "" {
+		t, err := time.Parse(time.RFC3339, o.starts)
 		if err != nil {
-			return fail("--starts: want RFC 3339 such as 2025-01-02T15:04:05Z, got %q", *starts)
+			return fail("--starts: want RFC 3339 such as 2025-01-02T15:04:05Z, got %q", o.starts)
 		}
 		start = t
 	}
 	var end time.Time
-	if *ends != "" {
-		t, err := time.Parse(time.RFC3339, *ends)
+	if o.ends != "" {
+		t, err := time.Parse(time.RFC3339, o.ends)
 		if err != nil {
-			return fail("--ends: want RFC 3339 such as 2025-01-02T15:04:05Z, got %q", *ends)
+			return fail("--ends: want RFC 3339 such as 2025-01-02T15:04:05Z, got %q", o.ends)
 		}
 		end = t
 	} else {
-		d, err := config.ParseDuration(*dur)
+		d, err := config.ParseDuration(o.duration)
 		if err != nil {
 			return fail("--duration: %v", err)
 		}
 		end = start.Add(d)
 	}
-	if !end.After(start) {
-		return fail("the silence ends (%s) before it starts (%s)", end.Format(time.RFC3339), start.Format(time.RFC3339))
-	}
-	st, err := dbf.open(ctx)
+	api, done, err := o.where.onDatabase(ctx, true, o.rule != "")
 	if err != nil {
-		fmt.Fprintf(io.err, "vigil silence add: %v\n", err)
-		return exitFailure
+		return apiFailed(io, "vigil silence add", err, nil)
 	}
-	defer st.Close()
-	s := &store.Silence{ID: ingest.NewID(), Rule: *rule, Pattern: *pat, StartsAt: start, EndsAt: end, CreatedBy: *creator, Comment: *comment, CreatedAt: time.Now()}
-	if err := store.AddSilence(ctx, st.Q(), s); err != nil {
-		fmt.Fprintf(io.err, "vigil silence add: %v\n", err)
-		return exitFailure
+	defer done()
+	s, err := api.AddSilence(ctx, operator.NewSilence{Pattern: json.RawMessage(o.pattern), Rule: o.rule, StartsAt: start, EndsAt: end, CreatedBy: o.creator, Comment: o.comment})
+	if err != nil {
+		return apiFailed(io, "vigil silence add", err, silenceFlags)
 	}
 	fmt.Fprintln(io.out, s.ID)
 	return exitOK
 }
 
-func runSilenceList(ctx context.Context, io stdio, args []string) int {
-	fs := newFlags(io, "silence list", "", "List silences that have not ended (all of them with --all).")
-	dbf := addDBFlags(fs)
-	all := fs.Bool("all", false, "include expired silences")
-	if code, ok := parseFlags(fs, io, args); !ok {
-		return code
+type silenceListOptions struct {
+	where  apiFlags
+	all    bool
+	format string
+}
+
+func newSilenceListCmd(a *app) *cobra.Command {
+	var o silenceListOptions
+	cmd := leaf("list", "list silences", "List silences that have not ended (all of them with --all).",
+		func(ctx context.Context, args []string) int { return runSilenceList(ctx, a.stdio, o, args) })
+	fs := cmd.Flags()
+	o.where.add(fs)
+	fs.BoolVar(&o.all, "all", false, "include expired silences")
+	formatFlag(cmd, &o.format, "text", "text", "json")
+	return cmd
+}
+
+func runSilenceList(ctx context.Context, io stdio, o silenceListOptions, args []string) int {
+	if len(args) != 0 {
+		fmt.Fprintf(io.err, "vigil silence list: unexpected argument %q\n", args[0])
+		return exitUsage
 	}
-	st, err := dbf.open(ctx)
+	api, done, err := o.where.onDatabase(ctx, false, false)
 	if err != nil {
-		fmt.Fprintf(io.err, "vigil silence list: %v\n", err)
-		return exitFailure
+		return apiFailed(io, "vigil silence list", err, nil)
 	}
-	defer st.Close()
-	since := time.Now()
-	if *all {
-		since = time.Time{}
-	}
-	ss, err := store.ListSilences(ctx, st.Q(), since)
+	defer done()
+	ss, err := api.Silences(ctx, o.all)
 	if err != nil {
-		fmt.Fprintf(io.err, "vigil silence list: %v\n", err)
-		return exitFailure
+		return apiFailed(io, "vigil silence list", err, nil)
+	}
+	if o.format == "json" {
+		if ss == nil {
+			ss = []operator.Silence{}
+		}
+		return writeJSON(io, "vigil silence list", ss)
 	}
 	tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATE\tRULE\tSTARTS\tENDS\tCREATOR\tCOMMENT\tPATTERN")
-	now := time.Now()
 	for _, s := range ss {
-		state := "active"
-		switch {
-		case now.Before(s.StartsAt):
-			state = "pending"
-		case !now.Before(s.EndsAt):
-			state = "expired"
-		}
 		rule := s.Rule
 		if rule == "" {
 			rule = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, state, rule, s.StartsAt.UTC().Format(time.RFC3339), s.EndsAt.UTC().Format(time.RFC3339), s.CreatedBy, s.Comment, s.Pattern)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.State, rule, s.StartsAt.Format(time.RFC3339), s.EndsAt.Format(time.RFC3339), s.CreatedBy, s.Comment, s.Pattern)
 	}
 	tw.Flush()
 	return exitOK
 }
 
-func runSilenceExpire(ctx context.Context, io stdio, args []string) int {
-	fs := newFlags(io, "silence expire", "ID...", "End silences now.")
-	dbf := addDBFlags(fs)
-	if code, ok := parseFlags(fs, io, args); !ok {
-		return code
-	}
-	if fs.NArg() == 0 {
+func newSilenceExpireCmd(a *app) *cobra.Command {
+	var where apiFlags
+	cmd := leaf("expire ID...", "end a silence now", "End silences now.",
+		func(ctx context.Context, args []string) int { return runSilenceExpire(ctx, a.stdio, where, args) })
+	where.add(cmd.Flags())
+	return cmd
+}
+
+func runSilenceExpire(ctx context.Context, io stdio, where apiFlags, args []string) int {
+	if len(args) == 0 {
 		fmt.Fprintln(io.err, "vigil silence expire: give the ids of the silences to end")
 		return exitUsage
 	}
-	st, err := dbf.open(ctx)
+	api, done, err := where.onDatabase(ctx, false, false)
 	if err != nil {
-		fmt.Fprintf(io.err, "vigil silence expire: %v\n", err)
-		return exitFailure
+		return apiFailed(io, "vigil silence expire", err, nil)
 	}
-	defer st.Close()
+	defer done()
 	code := exitOK
-	for _, id := range fs.Args() {
-		if err := store.ExpireSilence(ctx, st.Q(), id, time.Now()); err != nil {
-			if err == store.ErrNotFound {
-				err = fmt.Errorf("no silence with id %q", id)
+	for _, id := range args {
+		if err := api.ExpireSilence(ctx, id); err != nil {
+			if c := apiFailed(io, "vigil silence expire", err, nil); c > code {
+				code = c
 			}
-			fmt.Fprintf(io.err, "vigil silence expire: %v\n", err)
-			code = exitFailure
 			continue
 		}
 		fmt.Fprintf(io.out, "expired %s\n", id)

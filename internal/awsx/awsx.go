@@ -1,9 +1,9 @@
 // Package awsx builds the AWS configuration every part of vigil uses:
 // region, credentials, retries, and per-account AssumeRole.
 //
-// Endpoints follow the SDK's shared-config standard and nothing else:
-// AWS_ENDPOINT_URL sends every service to one endpoint (vigil's global
-// --endpoint-url flag sets it), AWS_ENDPOINT_URL_<SERVICE> (for example
+// Endpoints follow the SDK's shared-config standard: Options.Endpoint
+// (vigil's global --endpoint-url flag) or AWS_ENDPOINT_URL sends every
+// service to one endpoint, AWS_ENDPOINT_URL_<SERVICE> (for example
 // AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SECURITYHUB,
 // AWS_ENDPOINT_URL_SECRETS_MANAGER) overrides one service, endpoint_url in
 // a profile of ~/.aws/config works too, and
@@ -17,18 +17,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // Options adjust Load. The zero value uses the SDK's defaults: region,
@@ -46,6 +44,16 @@ type Options struct {
 	MaxAttempts int
 	// MaxBackoff caps the delay between attempts; zero keeps 20s.
 	MaxBackoff time.Duration
+	// Endpoint sends every service to this URL (vigil's --endpoint-url),
+	// as AWS_ENDPOINT_URL does; a service's own AWS_ENDPOINT_URL_<SERVICE>
+	// still wins, as in the SDK.
+	Endpoint string
+	// Credentials replace the SDK's credential chain (the demo's static
+	// keys for its sandbox).
+	Credentials aws.CredentialsProvider
+	// Logger receives the SDK's own log lines; when nil they go where the
+	// SDK sends them (plain text on standard error).
+	Logger *slog.Logger
 }
 
 // ErrNoRegion says neither the options, the environment nor the profile
@@ -60,6 +68,15 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	}
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
+	if o.Endpoint != "" {
+		opts = append(opts, config.WithBaseEndpoint(o.Endpoint))
+	}
+	if o.Credentials != nil {
+		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
+	}
+	if o.Logger != nil {
+		opts = append(opts, config.WithLogger(sdkLogger{o.Logger}))
 	}
 	if o.MaxAttempts < 0 {
 		return aws.Config{}, fmt.Errorf("awsx: max attempts %d is negative", o.MaxAttempts)
@@ -145,66 +162,4 @@ func RoleARN(account, role string) (string, error) {
 		return "", fmt.Errorf("awsx: role %q is not a valid role name", role)
 	}
 	return "arn:aws:iam::" + account + ":role/" + strings.TrimPrefix(role, "/"), nil
-}
-
-// AssumeRole returns a copy of base whose credentials come from
-// sts:AssumeRole into roleARN, cached and refreshed before they expire.
-// The STS call uses base (its credentials, region and endpoint).
-func AssumeRole(base aws.Config, roleARN, sessionName string) aws.Config {
-	if sessionName == "" {
-		sessionName = "vigil"
-	}
-	cfg := base.Copy()
-	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), roleARN, func(o *stscreds.AssumeRoleOptions) {
-		o.RoleSessionName = sessionName
-	})
-	cfg.Credentials = aws.NewCredentialsCache(provider)
-	return cfg
-}
-
-// Accounts hands out configurations per account: the base account's own,
-// or one that assumes the same role name in each other account (the usual
-// cross-account layout: one role, deployed everywhere). It is safe for
-// concurrent use and keeps one credentials cache per account.
-type Accounts struct {
-	base        aws.Config
-	baseAccount string
-	role        string
-	session     string
-
-	mu   sync.Mutex
-	byID map[string]aws.Config
-}
-
-// NewAccounts returns Accounts that assume role in accounts other than
-// baseAccount. baseAccount may be empty, in which case every account goes
-// through the role.
-func NewAccounts(base aws.Config, baseAccount, role, sessionName string) *Accounts {
-	return &Accounts{base: base, baseAccount: baseAccount, role: role, session: sessionName, byID: map[string]aws.Config{}}
-}
-
-// Config returns the configuration acting in account, in region when it
-// is not empty.
-func (a *Accounts) Config(account, region string) (aws.Config, error) {
-	a.mu.Lock()
-	cfg, ok := a.byID[account]
-	if !ok {
-		if account == a.baseAccount && account != "" {
-			cfg = a.base
-		} else {
-			arn, err := RoleARN(account, a.role)
-			if err != nil {
-				a.mu.Unlock()
-				return aws.Config{}, err
-			}
-			cfg = AssumeRole(a.base, arn, a.session)
-		}
-		a.byID[account] = cfg
-	}
-	a.mu.Unlock()
-	if region != "" && region != cfg.Region {
-		cfg = cfg.Copy()
-		cfg.Region = region
-	}
-	return cfg, nil
 }

@@ -2,6 +2,7 @@ package awsx_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -93,20 +94,17 @@ func TestServiceEndpointOverridesGlobal(t *testing.T) {
 	}
 }
 
-func TestAccountsAssumeRole(t *testing.T) {
+func TestProviderAccounts(t *testing.T) {
 	isolate(t)
 	sb := startSandbox(t, sandbox.Demo())
-	t.Setenv("AWS_ENDPOINT_URL", sb.URL())
-	base, err := awsx.Load(ctx, awsx.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	accts := awsx.NewAccounts(base, "111122223333", "vigil-remediation", "vigil-test")
+	p := awsx.NewProvider(awsx.ProviderOptions{
+		Options: awsx.Options{Endpoint: sb.URL()}, Role: "vigil-remediation", ExternalID: "ext-1", SessionName: "vigil-test",
+	})
 	for _, tc := range []struct{ account, wantARN string }{
 		{"111122223333", "arn:aws:iam::111122223333:root"},
 		{"123456789012", "arn:aws:sts::123456789012:assumed-role/vigil-remediation/vigil-test"},
 	} {
-		cfg, err := accts.Config(tc.account, "us-west-2")
+		cfg, err := p.Account(ctx, tc.account, "us-west-2")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +125,7 @@ func TestAccountsAssumeRole(t *testing.T) {
 		}
 	}
 	// Credentials are cached: one AssumeRole for several calls.
-	cfg, _ := accts.Config("123456789012", "")
+	cfg, _ := p.Account(ctx, "123456789012", "")
 	for range 3 {
 		if _, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
 			t.Fatal(err)
@@ -142,8 +140,86 @@ func TestAccountsAssumeRole(t *testing.T) {
 	if n != 1 {
 		t.Errorf("AssumeRole called %d times, want 1", n)
 	}
-	if _, err := accts.Config("12", ""); err == nil {
+	if _, err := p.Account(ctx, "12", ""); err == nil {
 		t.Error("a bad account id was accepted")
+	}
+}
+
+// TestProviderOwnAccountAssumesNothing: acting in the caller's own account
+// uses its credentials (no AssumeRole), and a template names the account.
+func TestProviderOwnAccountAssumesNothing(t *testing.T) {
+	isolate(t)
+	sb := startSandbox(t, sandbox.Demo())
+	p := awsx.NewProvider(awsx.ProviderOptions{Options: awsx.Options{Endpoint: sb.URL()}, Role: "arn:aws:iam::{account}:role/responder"})
+	cfg, err := p.Account(ctx, "111122223333", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ec2.NewFromConfig(cfg).DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ops(sb); len(got) != 2 || got[0] != "sts:GetCallerIdentity" || got[1] != "ec2:DescribeInstances" {
+		t.Errorf("calls = %v, want the caller lookup and the read only", got)
+	}
+	other, err := p.Account(ctx, "123456789012", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := sts.NewFromConfig(other).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "arn:aws:sts::123456789012:assumed-role/responder/vigil"; aws.ToString(id.Arn) != want {
+		t.Errorf("acts as %s, want %s", aws.ToString(id.Arn), want)
+	}
+}
+
+// TestProviderRetriesAfterFailure: a failed load (no region) is not kept.
+func TestProviderRetriesAfterFailure(t *testing.T) {
+	isolate(t)
+	t.Setenv("AWS_REGION", "")
+	sb := startSandbox(t, sandbox.Demo())
+	p := awsx.NewProvider(awsx.ProviderOptions{Options: awsx.Options{Endpoint: sb.URL()}})
+	client := awsx.Lazy(p, "", func(c aws.Config) *sts.Client { return sts.NewFromConfig(c) })
+	if _, err := client(ctx); !errors.Is(err, awsx.ErrNoRegion) {
+		t.Fatalf("without a region: %v, want ErrNoRegion", err)
+	}
+	t.Setenv("AWS_REGION", "eu-west-1")
+	c, err := client(ctx)
+	if err != nil {
+		t.Fatalf("after the region was set: %v", err)
+	}
+	if _, err := c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if calls := sb.Calls(); len(calls) != 1 || calls[0].Region != "eu-west-1" {
+		t.Errorf("calls = %+v", calls)
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	isolate(t)
+	sb := startSandbox(t, sandbox.Demo())
+	cfg, err := awsx.Load(ctx, awsx.Options{Endpoint: sb.URL(), MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.AddFault(sandbox.Fault{Service: "ec2", Error: "throttle", Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ec2.NewFromConfig(cfg).DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+	if err == nil || !awsx.Retryable(err) {
+		t.Errorf("throttling: %v, want a retryable error", err)
+	}
+	_, err = ec2.NewFromConfig(cfg).DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{"i-0000000000000dead"}})
+	if err == nil || awsx.Retryable(err) {
+		t.Errorf("unknown instance: %v, want a permanent error", err)
+	}
+	if !awsx.Retryable(errors.New("dial tcp: connection refused")) {
+		t.Error("a transport error is not retryable")
+	}
+	if awsx.Retryable(nil) {
+		t.Error("nil is retryable")
 	}
 }
 

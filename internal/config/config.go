@@ -2,8 +2,8 @@
 // and validates it, reporting every problem as file:line: field: problem.
 //
 // The file's shape is part of vigil's interface: names may be added, never
-// renamed. Secrets are never written in the file; fields of type Secret hold
-// a reference such as env:VIGIL_API_KEY that Resolve reads at run time.
+// renamed. Secrets are never written in the file; fields of type
+// secrets.Ref hold a reference such as env:VIGIL_API_KEY, read at run time.
 package config
 
 import (
@@ -19,6 +19,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/vigilhq/vigil/internal/secrets"
 	"github.com/vigilhq/vigil/pattern"
 )
 
@@ -44,6 +45,19 @@ type Config struct {
 
 	// Explain chooses the explanation engine (explain.go).
 	Explain Explain `yaml:"explain"`
+	// Investigate configures CloudTrail investigation (investigate.go).
+	Investigate Investigate `yaml:"investigate"`
+
+	// Knowledge lists the policy documents (knowledge.go); Ask configures
+	// questions to vigil serve (ask.go).
+	Knowledge Knowledge `yaml:"knowledge"`
+	Ask       Ask       `yaml:"ask"`
+	// Remediation configures playbooks, policy and approvals
+	// (remediation.go).
+	Remediation Remediation `yaml:"remediation"`
+
+	// Network is the policy of outbound connections (network.go).
+	Network Network `yaml:"network"`
 
 	file string
 	ast  *ast.File
@@ -55,25 +69,38 @@ type Server struct {
 	Listen string `yaml:"listen"`
 	// APIKeys are accepted in the APIKeyHeader header or as
 	// "Authorization: Bearer KEY".
-	APIKeys []Secret `yaml:"api_keys"`
+	APIKeys []secrets.Ref `yaml:"api_keys"`
 	// APIKeyHeader names the header carrying an API key; x-api-key by default,
 	// as EventBridge API destinations send with API_KEY authorization.
 	APIKeyHeader string `yaml:"api_key_header"`
 	// BasicAuth lists accepted username/password pairs (EventBridge
 	// connections with BASIC authorization).
 	BasicAuth []BasicAuth `yaml:"basic_auth"`
+	// AccessKeys are AWS access keys whose SigV4 signatures are accepted,
+	// so the AWS CLI and SDKs can send PutEvents to vigil (accesskeys.go).
+	AccessKeys []AccessKey `yaml:"access_keys"`
 	// NoAuth must be set to accept unauthenticated requests; without it a
 	// server with no credentials configured refuses to start.
 	NoAuth bool `yaml:"no_auth"`
+	// PublicURL is where users reach this vigil (https://vigil.example.com);
+	// when set, notifications of a finding link to the timelines of the
+	// entities it names.
+	PublicURL string `yaml:"public_url"`
 	// DrainTimeout bounds how long SIGTERM waits for in-flight work; 30s by
 	// default.
 	DrainTimeout Duration `yaml:"drain_timeout"`
+	// Metrics says who may read GET /metrics (metrics.go).
+	Metrics Metrics `yaml:"metrics"`
+	// Users may sign in to the web console at /ui/ (users.go).
+	Users []User `yaml:"users"`
+	// SessionTTL is how long a console sign-in lasts; 12h by default.
+	SessionTTL Duration `yaml:"session_ttl"`
 }
 
 // BasicAuth is one accepted username and password.
 type BasicAuth struct {
-	Username string `yaml:"username"`
-	Password Secret `yaml:"password"`
+	Username string      `yaml:"username"`
+	Password secrets.Ref `yaml:"password"`
 }
 
 // Jobs tunes the delivery workers.
@@ -122,35 +149,19 @@ type Rule struct {
 // Enabled reports whether the rule routes events.
 func (r *Rule) Enabled() bool { return r.State != "DISABLED" }
 
-// Target is where a rule sends what it matched. Which fields apply depends on
-// Type; the target registry (package route) checks them.
+// Target is where a rule sends what it matched. The fields here apply to
+// every type; a type's own fields (a webhook's url, a notify target's
+// notifier, ...) are in Spec, which the target type decodes strictly.
 type Target struct {
+	// ID names the target within its rule; when empty, it is derived from
+	// the type and the target's position ("webhook", or "webhook-2" for
+	// the second webhook of the rule), so it stays stable while the rule's
+	// targets keep their order.
 	ID   string `yaml:"id"`
 	Type string `yaml:"type"`
 
-	// URL is the webhook address, or for type forward the /events URL of
-	// another vigil.
-	URL string `yaml:"url"`
-	// Headers are sent with each webhook request; values may be secret
-	// references (env:NAME).
-	Headers map[string]Secret `yaml:"headers"`
-	// APIKey is sent as x-api-key when forwarding to another vigil.
-	APIKey Secret `yaml:"api_key"`
-	// QueueURL is the SQS queue a forward target sends to.
-	QueueURL string `yaml:"queue_url"`
-	// TopicARN is the SNS topic a forward target publishes to.
-	TopicARN string `yaml:"topic_arn"`
 	// Timeout bounds one delivery attempt (default: jobs.timeout).
 	Timeout Duration `yaml:"timeout"`
-	// Notifier names the notifier a notify target sends to.
-	Notifier string `yaml:"notifier"`
-	// Report names the report a report target runs.
-	Report string `yaml:"report"`
-	// Lang is the language of a summarize target's explanation (default:
-	// explain.lang).
-	Lang string `yaml:"lang"`
-	// Docs overrides explain.docs for this target: auto, on or off.
-	Docs string `yaml:"docs"`
 
 	// Input, InputPath and InputTransformer shape what the target receives,
 	// exactly as EventBridge targets do; at most one may be set.
@@ -174,6 +185,38 @@ type Target struct {
 	// event; an event arriving later opens a new group (and waits
 	// GroupWait). 4h by default.
 	RepeatInterval Duration `yaml:"repeat_interval"`
+
+	// Spec is the type's own fields.
+	Spec Spec `yaml:"-"`
+}
+
+// targetKeys are the keys every target type shares.
+var targetKeys = Fields(&Target{})
+
+// UnmarshalYAML reads the shared fields and keeps the rest, as written, for
+// the target's type.
+func (t *Target) UnmarshalYAML(node ast.Node) error {
+	m, ok := mapping(node)
+	if !ok {
+		return nodeError(node, errors.New("a target is a mapping such as {type: webhook, url: ...}"))
+	}
+	type shared Target
+	own := *m
+	own.Values = nil
+	for _, mv := range m.Values {
+		if targetKeys[mv.Key.String()] {
+			own.Values = append(own.Values, mv)
+		}
+	}
+	var c shared
+	// Unknown fields inside the shared ones (retry: {max_attemps: 3})
+	// are reported by unknownFields, every one of them.
+	if err := yaml.NodeToValue(&own, &c); err != nil {
+		return err
+	}
+	*t = Target(c)
+	t.Spec = Spec{node: m, skip: targetKeys}
+	return nil
 }
 
 // Grouped reports whether the target delivers grouped notifications.
@@ -318,47 +361,6 @@ func normalizeYAML(v any) any {
 	return v
 }
 
-// Secret is a reference to a secret value: env:NAME reads the environment
-// variable NAME. Literal values are refused so secrets never sit in the file.
-type Secret string
-
-// Resolve returns the secret's value.
-func (s Secret) Resolve() (string, error) {
-	ref := string(s)
-	name, ok := strings.CutPrefix(ref, "env:")
-	if !ok {
-		return "", fmt.Errorf("secret reference %q: only env:NAME references are supported", redact(ref))
-	}
-	v, ok := os.LookupEnv(name)
-	if !ok || v == "" {
-		return "", fmt.Errorf("secret reference %q: environment variable %s is not set", ref, name)
-	}
-	return v, nil
-}
-
-// check validates the reference's form (not that its value exists).
-func (s Secret) check() error {
-	ref := string(s)
-	if ref == "" {
-		return errors.New("empty secret reference; write env:NAME")
-	}
-	name, ok := strings.CutPrefix(ref, "env:")
-	if !ok {
-		return fmt.Errorf("secrets are not written in the file; write env:NAME instead of %q", redact(ref))
-	}
-	if name == "" {
-		return errors.New("env: needs a variable name, e.g. env:VIGIL_API_KEY")
-	}
-	return nil
-}
-
-func redact(s string) string {
-	if strings.Contains(s, ":") {
-		return s
-	}
-	return "<redacted>"
-}
-
 // File returns the path the configuration was loaded from ("" when parsed
 // from bytes without a name).
 func (c *Config) File() string { return c.file }
@@ -374,20 +376,38 @@ func Load(path string) (*Config, error) {
 
 // Parse is Load for bytes; name is used in error messages.
 func Parse(name string, data []byte) (*Config, error) {
+	c, err := ParseLenient(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ParseLenient is Parse that also returns the configuration when it has
+// problems (every one of them in the error), so that a check can go on and
+// find the problems of its parts too. The configuration is nil only when
+// the file is not readable YAML of the right shape.
+func ParseLenient(name string, data []byte) (*Config, error) {
 	c := &Config{file: name}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, c.yamlError(err)
 	}
 	c.ast = f
+	// Unknown fields are found by walking the file, so that every one is
+	// reported (the decoder would stop at the first), and the decoder
+	// goes on past them.
+	unknown := c.unknownFields()
 	if len(bytes.TrimSpace(data)) > 0 {
-		if err := yaml.UnmarshalWithOptions(data, c, yaml.DisallowUnknownField()); err != nil {
-			return nil, c.yamlError(err)
+		if err := yaml.UnmarshalWithOptions(data, c); err != nil {
+			var errs Errors
+			errors.As(c.yamlError(err), &errs)
+			return nil, append(unknown, errs...)
 		}
 	}
 	c.setDefaults()
-	if errs := c.validate(); len(errs) > 0 {
-		return nil, errs
+	if errs := append(unknown, c.validate()...); len(errs) > 0 {
+		return c, errs
 	}
 	return c, nil
 }
@@ -413,6 +433,9 @@ func (c *Config) Rule(name string) *Rule {
 
 func (c *Config) setDefaults() {
 	c.addScheduleRules()
+	c.remediationDefaults()
+	c.investigateDefaults()
+	c.usersDefaults()
 	if c.Database == "" {
 		c.Database = DefaultDatabase
 	}
@@ -435,6 +458,7 @@ func (c *Config) setDefaults() {
 	def(&c.Jobs.RescueAfter, time.Minute)
 	def(&c.Jobs.PollInterval, 20*time.Millisecond)
 	def(&c.Jobs.Retention, 24*time.Hour)
+	def(&c.Knowledge.Refresh, time.Minute)
 	def(&c.SQS.WaitTime, 20*time.Second)
 	def(&c.SQS.VisibilityTimeout, 30*time.Second)
 	if c.SQS.Receivers == 0 {
@@ -493,18 +517,23 @@ func (c *Config) validate() Errors {
 		bad("database", "want sqlite://PATH or postgres://USER@HOST:PORT/DB, got %q", redactURL(c.Database))
 	}
 	for i, k := range c.Server.APIKeys {
-		if err := k.check(); err != nil {
+		if err := k.Check(); err != nil {
 			bad(fmt.Sprintf("server.api_keys[%d]", i), "%v", err)
 		}
+	}
+	if u := c.Server.PublicURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		bad("server.public_url", "want the URL users reach vigil at, such as https://vigil.example.com, got %q", u)
 	}
 	for i, b := range c.Server.BasicAuth {
 		if b.Username == "" {
 			bad(fmt.Sprintf("server.basic_auth[%d].username", i), "required")
 		}
-		if err := b.Password.check(); err != nil {
+		if err := b.Password.Check(); err != nil {
 			bad(fmt.Sprintf("server.basic_auth[%d].password", i), "%v", err)
 		}
 	}
+	c.validateAccessKeys(bad)
+	c.validateUsers(bad)
 	if c.Jobs.Workers < 1 {
 		bad("jobs.workers", "must be at least 1, got %d", c.Jobs.Workers)
 	}
@@ -513,6 +542,12 @@ func (c *Config) validate() Errors {
 	}
 	c.validateNotify(bad)
 	c.validateExplain(bad)
+	c.validateKnowledge(bad)
+	c.validateAsk(bad)
+	c.validateRemediation(bad)
+	c.validateNetwork(bad)
+	c.validateInvestigate(bad)
+	c.validateMetrics(bad)
 	names := map[string]int{}
 	for i := range c.Rules {
 		r := &c.Rules[i]
@@ -533,9 +568,11 @@ func (c *Config) validate() Errors {
 		for j := range r.Targets {
 			t := &r.Targets[j]
 			tp := fmt.Sprintf("%s.targets[%d]", p, j)
+			t.Spec.cfg, t.Spec.path = c, tp
 			if t.ID == "" {
-				bad(tp+".id", "required")
-			} else if k, dup := ids[t.ID]; dup {
+				t.ID = defaultTargetID(r.Targets[:j], t.Type)
+			}
+			if k, dup := ids[t.ID]; dup {
 				bad(tp+".id", "%q is already the id of targets[%d]", t.ID, k)
 			} else {
 				ids[t.ID] = j
@@ -560,16 +597,6 @@ func (c *Config) validate() Errors {
 				bad(tp, "set at most one of input, input_path and input_transformer")
 			} else if err := t.compileInput(); err != nil {
 				bad(tp+".input_transformer", "%v", err)
-			}
-			for name, h := range t.Headers {
-				if err := h.check(); err != nil {
-					bad(tp+".headers."+name, "%v", err)
-				}
-			}
-			if t.APIKey != "" {
-				if err := t.APIKey.check(); err != nil {
-					bad(tp+".api_key", "%v", err)
-				}
 			}
 			if t.Retry.MaxAttempts < 1 {
 				bad(tp+".retry.max_attempts", "must be at least 1, got %d", t.Retry.MaxAttempts)
@@ -622,4 +649,22 @@ func redactURL(s string) string {
 		}
 	}
 	return s
+}
+
+// defaultTargetID names a target without an id after its type: "webhook"
+// for the rule's first webhook, "webhook-2" for its second, and so on.
+func defaultTargetID(before []Target, typ string) string {
+	if typ == "" {
+		typ = "target"
+	}
+	n := 1
+	for _, t := range before {
+		if t.Type == typ {
+			n++
+		}
+	}
+	if n == 1 {
+		return typ
+	}
+	return fmt.Sprintf("%s-%d", typ, n)
 }

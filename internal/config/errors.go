@@ -33,6 +33,9 @@ type Error struct {
 	Column int
 	Field  string
 	Msg    string
+	// Only names the one command that has this problem ("serve", see
+	// ServeOnly); "" when every command that reads the file has it.
+	Only string
 }
 
 // Error formats the problem as file:line:col: field: message.
@@ -54,6 +57,9 @@ func (e *Error) Error() string {
 	if e.Field != "" {
 		b.WriteString(e.Field)
 		b.WriteString(": ")
+	}
+	if e.Only != "" {
+		fmt.Fprintf(&b, "(vigil %s only) ", e.Only)
 	}
 	b.WriteString(e.Msg)
 	return b.String()

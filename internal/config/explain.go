@@ -81,16 +81,4 @@ func (c *Config) validateExplain(bad func(path, format string, args ...any)) {
 	if x.MaxTokens < 0 {
 		bad("explain.max_tokens", "must not be negative, got %d", x.MaxTokens)
 	}
-	for i := range c.Rules {
-		for j := range c.Rules[i].Targets {
-			t := &c.Rules[i].Targets[j]
-			p := fmt.Sprintf("rules[%d].targets[%d]", i, j)
-			if err := checkLang(t.Lang); err != nil {
-				bad(p+".lang", "%v", err)
-			}
-			if err := checkDocs(t.Docs); err != nil {
-				bad(p+".docs", "%v", err)
-			}
-		}
-	}
 }

@@ -2,70 +2,67 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
-	"github.com/vigilhq/vigil/internal/secrets"
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/vigilhq/vigil/internal/schedule"
 )
 
-// Notifier is a named destination for notify targets and reports: exactly
-// one of Slack, Email, SNS and Webhook is set. Channel-specific checks are
-// made by the notify target type, which reports them with file:line too.
+// Notifier is a named destination for notify targets and reports: a name,
+// a language and exactly one channel (slack, email, sns, webhook, ...),
+// whose settings the channel decodes from Spec.
 type Notifier struct {
 	Name string `yaml:"name"`
 	// Lang is the language of what vigil writes (explanations, labels):
 	// en (the default) or ja.
-	Lang    string           `yaml:"lang"`
-	Slack   *SlackNotifier   `yaml:"slack"`
-	Email   *EmailNotifier   `yaml:"email"`
-	SNS     *SNSNotifier     `yaml:"sns"`
-	Webhook *WebhookNotifier `yaml:"webhook"`
+	Lang string `yaml:"lang"`
+	// Channel is the channel's key, e.g. "slack".
+	Channel string `yaml:"-"`
+	// Spec is the channel's settings.
+	Spec Spec `yaml:"-"`
+	// channels counts the keys that are not name or lang (exactly one is
+	// the channel).
+	channels []string
 }
 
-// SlackNotifier posts with a bot token to a channel, or to an incoming
-// webhook.
-type SlackNotifier struct {
-	// Token refers to the bot token: env:NAME or secretsmanager:ID[#key].
-	Token secrets.Ref `yaml:"token"`
-	// Channel is the channel id, e.g. C0123456789.
-	Channel string `yaml:"channel"`
-	// WebhookURL refers to an incoming webhook URL (itself a secret).
-	WebhookURL secrets.Ref `yaml:"webhook_url"`
-	// APIURL replaces https://slack.com/api/.
-	APIURL string `yaml:"api_url"`
-}
-
-// EmailNotifier sends mail over SMTP.
-type EmailNotifier struct {
-	// SMTP is the server's host:port.
-	SMTP string `yaml:"smtp"`
-	// Security is starttls (the default), tls or none.
-	Security string      `yaml:"security"`
-	Username string      `yaml:"username"`
-	Password secrets.Ref `yaml:"password"`
-	From     string      `yaml:"from"`
-	To       []string    `yaml:"to"`
-	Cc       []string    `yaml:"cc"`
-}
-
-// SNSNotifier publishes to an SNS topic.
-type SNSNotifier struct {
-	TopicARN string `yaml:"topic_arn"`
-}
-
-// WebhookNotifier posts the message as a JSON document.
-type WebhookNotifier struct {
-	URL     string            `yaml:"url"`
-	Headers map[string]Secret `yaml:"headers"`
-	// SigningKey refers to the HMAC-SHA256 key signing each request.
-	SigningKey secrets.Ref `yaml:"signing_key"`
-	Timeout    Duration    `yaml:"timeout"`
-	// AllowLinkLocal permits link-local and instance metadata addresses.
-	AllowLinkLocal bool `yaml:"allow_link_local"`
+// UnmarshalYAML reads name and lang, and keeps the channel's settings.
+func (n *Notifier) UnmarshalYAML(node ast.Node) error {
+	m, ok := mapping(node)
+	if !ok {
+		return nodeError(node, errors.New("a notifier is a mapping such as {name: secops, slack: {...}}"))
+	}
+	*n = Notifier{}
+	for _, mv := range m.Values {
+		k := mv.Key.String()
+		switch k {
+		case "name", "lang":
+			var v string
+			if err := yaml.NodeToValue(mv.Value, &v); err != nil {
+				return err
+			}
+			if k == "name" {
+				n.Name = v
+			} else {
+				n.Lang = v
+			}
+			continue
+		}
+		n.channels = append(n.channels, k)
+		if n.Channel == "" {
+			n.Channel = k
+			cm, ok := mapping(mv.Value)
+			if !ok {
+				return nodeError(mv.Value, fmt.Errorf("%s: want the channel's settings as a mapping", k))
+			}
+			n.Spec = Spec{node: cm}
+		}
+	}
+	return nil
 }
 
 // Report is a named Security Hub report: which violations to list, how,
@@ -88,34 +85,32 @@ type Report struct {
 	Owners   map[string][]string `yaml:"owners"`
 	// Notify names the notifiers the report goes to.
 	Notify []string `yaml:"notify"`
+	// OnlyChanges sends the report only when something changed since the
+	// last delivered run (a violation new or resolved); the first run is
+	// always sent. Without it every run is sent.
+	OnlyChanges bool `yaml:"only_changes"`
+	// MarkNotified sets the listed findings still NEW in Security Hub to
+	// NOTIFIED once the report was delivered (BatchUpdateFindings: the
+	// credentials need securityhub:BatchUpdateFindings). Off by default:
+	// it changes the findings' workflow status in the account.
+	MarkNotified bool `yaml:"mark_notified"`
 }
 
-// Schedule runs on a cron schedule. Each time it fires, vigil accepts an
-// event (source vigil.schedule, detail-type "Scheduled Event", detail
+// Schedule fires on a schedule. Each time it fires, vigil accepts an event
+// (source vigil.schedule, detail-type "Scheduled Event", detail
 // {"schedule": NAME, "time": ...}) whose id is the schedule's name and
 // firing time, so however many replicas fire it, it is accepted and routed
 // once. Rules can match it like any event; Report is a shorthand for a rule
 // named schedule.NAME whose one target runs that report.
 type Schedule struct {
 	Name string `yaml:"name"`
-	// Cron is a five-field cron expression ("0 9 * * 1-5") or a
-	// descriptor such as @daily or @every 1h.
+	// Cron is when it fires: EventBridge's cron(0 9 ? * MON-FRI *) or
+	// rate(5 minutes), five-field cron ("0 9 * * 1-5"), or a descriptor
+	// such as @daily or @every 1h.
 	Cron string `yaml:"cron"`
 	// Timezone is an IANA zone, e.g. Asia/Tokyo; UTC when empty.
 	Timezone string `yaml:"timezone"`
 	Report   string `yaml:"report"`
-}
-
-// ScheduleSource and ScheduleDetailType are the envelope of scheduled
-// events.
-const (
-	ScheduleSource     = "vigil.schedule"
-	ScheduleDetailType = "Scheduled Event"
-)
-
-// ParseCron parses a schedule's cron expression.
-func ParseCron(expr string) (cron.Schedule, error) {
-	return cron.ParseStandard(expr)
 }
 
 // Location returns the schedule's time zone.
@@ -126,11 +121,20 @@ func (s *Schedule) Location() (*time.Location, error) {
 	return time.LoadLocation(s.Timezone)
 }
 
+// Parse returns when the schedule fires.
+func (s *Schedule) Parse() (schedule.Schedule, error) {
+	loc, err := s.Location()
+	if err != nil {
+		return nil, fmt.Errorf("unknown time zone %q", s.Timezone)
+	}
+	return schedule.Parse(s.Cron, loc)
+}
+
 // SchedulePattern is the event pattern matching the events of schedule
 // name.
 func SchedulePattern(name string) []byte {
 	b, _ := json.Marshal(map[string]any{
-		"source": []string{ScheduleSource}, "detail-type": []string{ScheduleDetailType},
+		"source": []string{schedule.Source}, "detail-type": []string{schedule.DetailType},
 		"detail": map[string]any{"schedule": []string{name}},
 	})
 	return b
@@ -159,14 +163,16 @@ func (c *Config) Report(name string) *Report {
 // addScheduleRules turns each schedule's report shorthand into its rule.
 func (c *Config) addScheduleRules() {
 	for _, s := range c.Schedules {
-		if s.Report == "" || s.Name == "" || c.Rule("schedule."+s.Name) != nil {
+		// A missing report is the schedule's problem (validate says so),
+		// not its implicit rule's.
+		if s.Report == "" || s.Name == "" || c.Rule("schedule."+s.Name) != nil || c.Report(s.Report) == nil {
 			continue
 		}
 		c.Rules = append(c.Rules, Rule{
 			Name:         "schedule." + s.Name,
 			Description:  "runs report " + s.Report + " when schedule " + s.Name + " fires",
 			EventPattern: SchedulePattern(s.Name),
-			Targets:      []Target{{ID: "report", Type: "report", Report: s.Report}},
+			Targets:      []Target{{ID: "report", Type: "report", Spec: valueSpec(map[string]any{"report": s.Report})}},
 		})
 	}
 }
@@ -188,67 +194,13 @@ func (c *Config) validateNotify(bad func(path, format string, args ...any)) {
 		if err := checkLang(n.Lang); err != nil {
 			bad(p+".lang", "%v", err)
 		}
-		set := 0
-		for _, ok := range []bool{n.Slack != nil, n.Email != nil, n.SNS != nil, n.Webhook != nil} {
-			if ok {
-				set++
-			}
-		}
-		if set != 1 {
-			bad(p, "set exactly one of slack, email, sns and webhook")
-			continue
-		}
-		ref := func(path string, r secrets.Ref, required bool) {
-			if r == "" && !required {
-				return
-			}
-			if err := r.Check(); err != nil {
-				bad(path, "%v", err)
-			}
-		}
-		switch {
-		case n.Slack != nil:
-			s := n.Slack
-			switch {
-			case s.Token != "" && s.WebhookURL != "":
-				bad(p+".slack", "set token (with channel) or webhook_url, not both")
-			case s.WebhookURL != "":
-				ref(p+".slack.webhook_url", s.WebhookURL, true)
-			default:
-				ref(p+".slack.token", s.Token, true)
-				if s.Channel == "" {
-					bad(p+".slack.channel", "required with a token (a channel id such as C0123456789)")
-				}
-			}
-		case n.Email != nil:
-			e := n.Email
-			if e.SMTP == "" {
-				bad(p+".email.smtp", "required (host:port)")
-			}
-			if e.From == "" {
-				bad(p+".email.from", "required")
-			}
-			if len(e.To) == 0 {
-				bad(p+".email.to", "at least one recipient is required")
-			}
-			if e.Username != "" {
-				ref(p+".email.password", e.Password, true)
-			}
-		case n.SNS != nil:
-			if !strings.HasPrefix(n.SNS.TopicARN, "arn:") || !strings.Contains(n.SNS.TopicARN, ":sns:") {
-				bad(p+".sns.topic_arn", "want an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got %q", n.SNS.TopicARN)
-			}
-		case n.Webhook != nil:
-			w := n.Webhook
-			if !strings.HasPrefix(w.URL, "https://") && !strings.HasPrefix(w.URL, "http://") {
-				bad(p+".webhook.url", "want an http:// or https:// URL, got %q", w.URL)
-			}
-			ref(p+".webhook.signing_key", w.SigningKey, false)
-			for k, h := range w.Headers {
-				if err := h.check(); err != nil {
-					bad(p+".webhook.headers."+k, "%v", err)
-				}
-			}
+		n.Spec.cfg, n.Spec.path = c, p+"."+n.Channel
+		switch len(n.channels) {
+		case 0:
+			bad(p, "name a channel: slack, email, sns or webhook, with its settings")
+		case 1:
+		default:
+			bad(p, "a notifier has one channel; found %s", strings.Join(n.channels, ", "))
 		}
 	}
 	reports := map[string]int{}
@@ -281,8 +233,8 @@ func (c *Config) validateNotify(bad func(path, format string, args ...any)) {
 		p := fmt.Sprintf("schedules[%d]", i)
 		checkName(bad, schedules, "schedules", i, s.Name, "use letters, digits, '.', '-' and '_' only, at most 64 characters")
 		if s.Cron == "" {
-			bad(p+".cron", "required, e.g. \"0 9 * * 1-5\" or @daily")
-		} else if _, err := ParseCron(s.Cron); err != nil {
+			bad(p+".cron", "required, e.g. cron(0 9 ? * MON-FRI *), rate(1 hour), \"0 9 * * 1-5\" or @daily")
+		} else if _, err := schedule.Parse(s.Cron, nil); err != nil {
 			bad(p+".cron", "%v", err)
 		}
 		if _, err := s.Location(); err != nil {
@@ -291,22 +243,6 @@ func (c *Config) validateNotify(bad func(path, format string, args ...any)) {
 		if s.Report != "" {
 			if _, ok := reports[s.Report]; !ok {
 				bad(p+".report", "no report is named %q", s.Report)
-			}
-		}
-	}
-	for i := range c.Rules {
-		for j := range c.Rules[i].Targets {
-			t := &c.Rules[i].Targets[j]
-			tp := fmt.Sprintf("rules[%d].targets[%d]", i, j)
-			if t.Notifier != "" {
-				if _, ok := names[t.Notifier]; !ok {
-					bad(tp+".notifier", "no notifier is named %q", t.Notifier)
-				}
-			}
-			if t.Report != "" {
-				if _, ok := reports[t.Report]; !ok {
-					bad(tp+".report", "no report is named %q", t.Report)
-				}
 			}
 		}
 	}

@@ -4,17 +4,15 @@
 package corpus
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 )
 
-// RuleSet is one of event-ruler's citylots2 benchmark rule sets.
+// RuleSet is a named set of rules, such as one of event-ruler's citylots2
+// benchmark rule sets.
 type RuleSet struct {
 	Name  string
 	Rules [][]byte
@@ -23,36 +21,12 @@ type RuleSet struct {
 // CityLotsRuleSets reads the 14 rule sets of
 // shared/data/citylots/citylots2_benchmark_rulesets.json, in a stable order.
 func CityLotsRuleSets(dataDir string) ([]RuleSet, error) {
-	b, err := os.ReadFile(filepath.Join(dataDir, "citylots", "citylots2_benchmark_rulesets.json"))
-	if err != nil {
-		return nil, err
-	}
-	var f struct {
-		RuleSets map[string]struct {
-			Rules []json.RawMessage `json:"rules"`
-		} `json:"rule_sets"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("citylots rule sets: %w", err)
-	}
-	order := []string{"EXACT", "WILDCARD", "PREFIX", "PREFIX_EQUALS_IGNORE_CASE", "SUFFIX", "SUFFIX_EQUALS_IGNORE_CASE",
-		"EQUALS_IGNORE_CASE", "COMPLEX_ARRAYS", "NUMERIC", "ANYTHING_BUT", "ANYTHING_BUT_IGNORE_CASE",
-		"ANYTHING_BUT_PREFIX", "ANYTHING_BUT_SUFFIX", "ANYTHING_BUT_WILDCARD"}
-	var names []string
-	for n := range f.RuleSets {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool { return indexOf(order, names[i]) < indexOf(order, names[j]) })
-	var out []RuleSet
-	for _, n := range names {
-		rs := RuleSet{Name: n}
-		for _, r := range f.RuleSets[n].Rules {
-			rs.Rules = append(rs.Rules, []byte(r))
-		}
-		out = append(out, rs)
-	}
-	return out, nil
+	return ReadRuleSets(filepath.Join(dataDir, "citylots", "citylots2_benchmark_rulesets.json"))
 }
+
+var cityLotsOrder = []string{"EXACT", "WILDCARD", "PREFIX", "PREFIX_EQUALS_IGNORE_CASE", "SUFFIX", "SUFFIX_EQUALS_IGNORE_CASE",
+	"EQUALS_IGNORE_CASE", "COMPLEX_ARRAYS", "NUMERIC", "ANYTHING_BUT", "ANYTHING_BUT_IGNORE_CASE",
+	"ANYTHING_BUT_PREFIX", "ANYTHING_BUT_SUFFIX", "ANYTHING_BUT_WILDCARD"}
 
 func indexOf(s []string, x string) int {
 	for i, v := range s {

@@ -12,7 +12,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"embed"
+	_ "embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -31,15 +31,22 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/vigilhq/vigil/event"
+	"github.com/vigilhq/vigil/examples"
+	"github.com/vigilhq/vigil/internal/audit"
 	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/config"
 	"github.com/vigilhq/vigil/internal/notify/webhook"
+	"github.com/vigilhq/vigil/internal/pipeline"
+	"github.com/vigilhq/vigil/internal/remediate"
 	"github.com/vigilhq/vigil/internal/route"
 	"github.com/vigilhq/vigil/internal/sandbox"
 	"github.com/vigilhq/vigil/internal/scan"
+	"github.com/vigilhq/vigil/internal/schedule"
+	"github.com/vigilhq/vigil/internal/secrets"
 	"github.com/vigilhq/vigil/internal/server"
 )
 
@@ -48,8 +55,8 @@ var configText string
 
 var configTemplate = template.Must(template.New("config.yaml").Parse(configText))
 
-//go:embed events/*.json
-var eventFiles embed.FS
+// eventFiles are the repository's sample events (examples/events).
+var eventFiles = examples.Events
 
 // Options configure a demo run.
 type Options struct {
@@ -74,6 +81,11 @@ type Result struct {
 	Tickets      int // documents the ticketing webhook received
 	Pages        int // transformed inputs the paging webhook received
 	ReportRows   int // violations in the report CSV
+	// Isolated is the instance the approved remediation isolated and
+	// verified ("" when it did not).
+	Isolated string
+	// AuditRecords is the length of the verified audit log.
+	AuditRecords int64
 }
 
 const topicName = "vigil-demo-alerts"
@@ -112,19 +124,16 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 	}
 	defer sb.Close()
 	signingKey := randomHex()
-	restore := setEnv(map[string]string{
-		"AWS_ENDPOINT_URL":       sb.URL(),
-		"AWS_REGION":             "ap-northeast-1",
-		"AWS_ACCESS_KEY_ID":      "sandbox",
-		"AWS_SECRET_ACCESS_KEY":  "sandbox",
-		"AWS_SESSION_TOKEN":      "",
-		"AWS_PROFILE":            "",
-		"VIGIL_DEMO_API_KEY":     randomHex(),
-		"VIGIL_DEMO_SIGNING_KEY": signingKey,
-	})
-	defer restore()
-
-	awsCfg, err := awsx.Load(ctx, awsx.Options{})
+	apiKey := randomHex()
+	// The demo's own secrets and AWS account: nothing of the process's
+	// environment is read or changed.
+	env := map[string]string{"VIGIL_DEMO_API_KEY": apiKey, "VIGIL_DEMO_SIGNING_KEY": signingKey}
+	resolver := &secrets.Resolver{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
+	provider := awsx.NewProvider(awsx.ProviderOptions{Options: awsx.Options{
+		Endpoint: sb.URL(), Region: "ap-northeast-1",
+		Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", ""),
+	}})
+	awsCfg, err := provider.Config(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -157,26 +166,24 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	table, err := route.Compile(cfg)
+	logs := o.Logs
+	if logs == nil {
+		logs = io.Discard
+	}
+	p, err := pipeline.New(ctx, cfg, pipeline.Deps{Logger: slog.New(slog.NewJSONHandler(logs, nil)), AWS: provider, Secrets: resolver})
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	table := p.Table()
 
 	fmt.Fprintf(out, t.header, sb.URL(), sb.FindingCount())
 
 	srvCtx, stopServer := context.WithCancel(ctx)
 	defer stopServer()
-	logs := o.Logs
-	if logs == nil {
-		logs = io.Discard
-	}
 	addr := make(chan string, 1)
 	served := make(chan error, 1)
 	go func() {
-		served <- server.Run(srvCtx, cfg, server.RunOptions{
-			Logger:    slog.New(slog.NewJSONHandler(logs, nil)),
-			Listening: func(a string) { addr <- a },
-		})
+		served <- server.Run(srvCtx, p, server.RunOptions{Listening: func(a string) { addr <- a }})
 	}()
 	var base string
 	select {
@@ -198,7 +205,7 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Events: len(events)}
-	accepted, err := post(ctx, base, events)
+	accepted, err := post(ctx, base, apiKey, events)
 	if err != nil {
 		return nil, err
 	}
@@ -233,13 +240,13 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 	}
 
 	// Fire the scheduled report now rather than at 09:00 on a weekday.
-	if _, err := post(ctx, base, [][]byte{scan.ScheduledEvent("weekday-morning", time.Now())}); err != nil {
+	if _, err := post(ctx, base, apiKey, [][]byte{schedule.ScheduledEvent("weekday-morning", time.Now())}); err != nil {
 		return nil, err
 	}
 	want.tickets++
 
 	if err := waitFor(ctx, o.Timeout, func() (bool, error) {
-		n, err := countExplained(ctx, base, want.summarized)
+		n, err := countExplained(ctx, base, apiKey, want.summarized)
 		if err != nil {
 			return false, err
 		}
@@ -254,7 +261,7 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 
 	// One explanation in full: the first GuardDuty finding of high severity.
 	if id := want.example; id != "" {
-		md, err := get(ctx, base+"/explanations/"+id+"?format=markdown")
+		md, err := get(ctx, base+"/explanations/"+id+"?format=markdown", apiKey)
 		if err != nil {
 			return res, err
 		}
@@ -291,6 +298,19 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 	for _, p := range pages {
 		fmt.Fprintf(out, "  • %s\n", p)
 	}
+
+	if err := isolateWithApproval(ctx, out, t, base, apiKey, sb, res, o.Timeout); err != nil {
+		return res, err
+	}
+	rep, err := audit.Verify(ctx, p.Store().Q())
+	if err != nil {
+		return res, err
+	}
+	if rep.Problem != nil {
+		return res, fmt.Errorf("demo: the audit log does not verify: %v", rep.Problem)
+	}
+	res.AuditRecords = rep.Records
+	fmt.Fprintf(out, t.auditOK, rep.Records)
 
 	keep := t.removed
 	if o.Dir != "" {
@@ -391,15 +411,89 @@ func demoEvents(ctx context.Context, awsCfg aws.Config, sb *sandbox.Sandbox) ([]
 	return out, nil
 }
 
+// isolateWithApproval shows the remediation the crypto-mining finding is
+// waiting with, approves it as "analyst" over the API, and waits until the
+// isolation is verified.
+func isolateWithApproval(ctx context.Context, out io.Writer, t catalog, base, apiKey string, sb *sandbox.Sandbox, res *Result, timeout time.Duration) error {
+	var pending []remediate.ApprovalView
+	if err := waitFor(ctx, timeout, func() (bool, error) {
+		body, err := get(ctx, base+"/approvals", apiKey)
+		if err != nil {
+			return false, err
+		}
+		return len(pending) > 0, json.Unmarshal([]byte(body), &pending)
+	}); err != nil {
+		return fmt.Errorf("demo: no approval request: %w", err)
+	}
+	a := pending[0]
+	why := a.Why
+	if t.lang == "ja" && a.WhyJA != "" {
+		why = a.WhyJA
+	}
+	fmt.Fprintf(out, t.approval, a.ID, a.Playbook, a.Resource, why)
+	if a.Plan != nil {
+		for _, st := range a.Plan.Steps {
+			fmt.Fprintf(out, "    %s\n", st.API)
+		}
+	}
+	groups := func(id string) string {
+		for _, acct := range sb.State().Accounts {
+			for _, r := range acct.Regions {
+				for _, in := range r.Instances {
+					if in.ID == id {
+						return strings.Join(in.SecurityGroups, ",")
+					}
+				}
+			}
+		}
+		return ""
+	}
+	before := groups(a.Resource)
+	req, err := http.NewRequestWithContext(ctx, "POST", base+"/approvals/"+a.ID+"/approve", strings.NewReader(`{"by": "analyst"}`))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("x-api-key", apiKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("demo: approving: %w", err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("demo: approving %s: status %d", a.ID, resp.StatusCode)
+	}
+	fmt.Fprintf(out, t.approved, "analyst", a.ID)
+	var r remediate.Remediation
+	if err := waitFor(ctx, timeout, func() (bool, error) {
+		body, err := get(ctx, base+"/remediations/"+a.RemediationID, apiKey)
+		if err != nil {
+			return false, err
+		}
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			return false, err
+		}
+		if r.Status == remediate.StatusEscalated {
+			return false, fmt.Errorf("demo: the isolation failed: %s", r.Error)
+		}
+		return r.Status == remediate.StatusVerified, nil
+	}); err != nil {
+		return err
+	}
+	res.Isolated = a.Resource
+	fmt.Fprintf(out, t.isolated, a.Resource, before, groups(a.Resource))
+	return nil
+}
+
 // post sends events to POST /events and returns how many were accepted.
-func post(ctx context.Context, base string, events [][]byte) (int, error) {
+func post(ctx context.Context, base, apiKey string, events [][]byte) (int, error) {
 	body := append([]byte{'['}, bytes.Join(events, []byte{','})...)
 	body = append(body, ']')
 	req, err := http.NewRequestWithContext(ctx, "POST", base+"/events", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("x-api-key", os.Getenv("VIGIL_DEMO_API_KEY"))
+	req.Header.Set("x-api-key", apiKey)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("demo: posting events: %w", err)
@@ -412,12 +506,12 @@ func post(ctx context.Context, base string, events [][]byte) (int, error) {
 	return len(events) - r.FailedEntryCount, nil
 }
 
-func get(ctx context.Context, url string) (string, error) {
+func get(ctx context.Context, url, apiKey string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("x-api-key", os.Getenv("VIGIL_DEMO_API_KEY"))
+	req.Header.Set("x-api-key", apiKey)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return "", err
@@ -431,14 +525,14 @@ func get(ctx context.Context, url string) (string, error) {
 }
 
 // countExplained returns how many of the events have an explanation.
-func countExplained(ctx context.Context, base string, ids map[string]bool) (int, error) {
+func countExplained(ctx context.Context, base, apiKey string, ids map[string]bool) (int, error) {
 	n := 0
 	for id := range ids {
 		req, err := http.NewRequestWithContext(ctx, "GET", base+"/explanations/"+id, nil)
 		if err != nil {
 			return 0, err
 		}
-		req.Header.Set("x-api-key", os.Getenv("VIGIL_DEMO_API_KEY"))
+		req.Header.Set("x-api-key", apiKey)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return 0, err
@@ -541,34 +635,6 @@ func (r *receiver) snapshot() ([]webhook.Document, []string) {
 }
 
 func (r *receiver) close() { r.srv.Close() }
-
-// setEnv sets environment variables ("" unsets) and returns a function
-// that puts back what was there.
-func setEnv(vars map[string]string) func() {
-	type old struct {
-		v  string
-		ok bool
-	}
-	saved := map[string]old{}
-	for k, v := range vars {
-		ov, ok := os.LookupEnv(k)
-		saved[k] = old{ov, ok}
-		if v == "" {
-			os.Unsetenv(k)
-		} else {
-			os.Setenv(k, v)
-		}
-	}
-	return func() {
-		for k, o := range saved {
-			if o.ok {
-				os.Setenv(k, o.v)
-			} else {
-				os.Unsetenv(k)
-			}
-		}
-	}
-}
 
 func randomHex() string {
 	b := make([]byte, 16)

@@ -35,11 +35,20 @@ func TestDemo(t *testing.T) {
 			if res.Tickets != 2 || res.Pages != 1 || res.ReportRows == 0 {
 				t.Errorf("tickets %d, pages %d, report rows %d", res.Tickets, res.Pages, res.ReportRows)
 			}
+			if res.Isolated != "i-04f2e6a8c0b1d3957" || res.AuditRecords == 0 {
+				t.Errorf("isolation with approval: isolated %q, audit records %d", res.Isolated, res.AuditRecords)
+			}
 			text := out.String()
 			for _, want := range []string{"i-0f1e2d3c4b5a69788", "AKIARNBK7Y7RKTKYU43W", filepath.Join(dir, "securityhub-violations.csv")} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the demo's output lacks %q:\n%s", want, text)
 				}
+			}
+			// The last line points at what to run next: vigil init writes
+			// the vigil.yaml it names (it is not in the demo's directory).
+			lines := strings.Split(strings.TrimSpace(text), "\n")
+			if last := lines[len(lines)-1]; !strings.Contains(last, "vigil init") {
+				t.Errorf("the last line names no way to get the file it names: %q", last)
 			}
 			if lang == "ja" && !strings.Contains(text, "## 概要") {
 				t.Errorf("Japanese explanation missing:\n%s", text)

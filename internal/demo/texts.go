@@ -4,6 +4,8 @@ package demo
 type catalog struct {
 	header, server, posted, routing, noMatch, incomplete, explanation string
 	sns, more, tickets, attachment, pages, done, kept, removed        string
+	approval, approved, isolated, auditOK                             string
+	lang                                                              string
 }
 
 var texts = map[string]catalog{
@@ -21,9 +23,14 @@ var texts = map[string]catalog{
 		tickets:     "\nTicketing webhook (signed, HMAC-SHA256), documents received: %d\n",
 		attachment:  "    attachment %s: %d violations, saved as %s\n",
 		pages:       "\nPager webhook (input transformer), requests received: %d\n",
-		done:        "\nDone in %s. %s\nNext: vigil serve --config vigil.yaml with your own rules (see README.md).\n",
+		done:        "\nDone in %s. %s\nNext: vigil init writes a commented vigil.yaml to start from; then vigil serve --config vigil.yaml (see README.md).\n",
 		kept:        "The database, configuration and report are in %s.",
 		removed:     "Its temporary files are removed; vigil demo --dir DIR keeps them.",
+		approval:    "\nRemediation waiting for approval (GET /approvals): %s, %s on %s\n  why: %s\n  plan:\n",
+		approved:    "Approved as %s (POST /approvals/%s/approve); vigil applies, waits for propagation and verifies.\n",
+		isolated:    "  %s: security groups %s → %s, verified: only the isolation group, which has no rules.\n",
+		auditOK:     "Audit log (hash chain) intact: %d records.\n",
+		lang:        "en",
 	},
 	"ja": {
 		header: "vigil demo: シミュレートした AWS アカウントに対して一連の処理を実行します。外部には一切接続しません。\n" +
@@ -39,8 +46,13 @@ var texts = map[string]catalog{
 		tickets:     "\nチケット用 Webhook（HMAC-SHA256 署名付き）: %d 件\n",
 		attachment:  "    添付ファイル %s: 違反 %d 件（%s に保存）\n",
 		pages:       "\n呼び出し用 Webhook（入力トランスフォーマー）: %d 件\n",
-		done:        "\n%s で完了しました。%s\n次は vigil serve --config vigil.yaml で独自のルールを動かしてください（README.md を参照）。\n",
+		done:        "\n%s で完了しました。%s\n次は vigil init でコメント付きの vigil.yaml を作り、vigil serve --config vigil.yaml で動かしてください（README.md を参照）。\n",
 		kept:        "データベース、設定ファイル、レポートは %s にあります。",
 		removed:     "一時ファイルは削除しました。残す場合は vigil demo --dir DIR を使います。",
+		approval:    "\n承認待ちの修復（GET /approvals）: %s、%s を %s に適用\n  理由: %s\n  計画:\n",
+		approved:    "%s として承認しました（POST /approvals/%s/approve）。vigil が適用し、反映を待って検証します。\n",
+		isolated:    "  %s: セキュリティグループ %s → %s。検証済み: ルールのない隔離用グループだけに属しています。\n",
+		auditOK:     "監査ログ（ハッシュチェーン）は改ざんされていません: %d 件。\n",
+		lang:        "ja",
 	},
 }

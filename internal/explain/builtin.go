@@ -2,11 +2,13 @@ package explain
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/vigilhq/vigil/event"
 	"github.com/vigilhq/vigil/internal/knowledge"
+	"github.com/vigilhq/vigil/internal/lang"
 )
 
 // Builtin is the default engine: offline, deterministic, and grounded by
@@ -25,45 +27,23 @@ func (Builtin) Explain(ctx context.Context, ev *event.Event, opts Options) (*Exp
 	if err != nil {
 		return nil, err
 	}
-	lang := opts.Lang
-	if lang == "" {
-		lang = EN
-	}
-	b := &builder{m: catalog(lang), lang: lang, x: &Explanation{
-		Lang: lang, Engine: "builtin", Kind: ev.Kind(), EventID: ev.ID, Facts: facts,
+	l := opts.Lang.Or(lang.EN)
+	b := &builder{m: catalog(l), lang: l, x: &Explanation{
+		Lang: l, Engine: "builtin", Kind: ev.Kind(), EventID: ev.ID, Facts: facts,
 	}}
 	for i := range facts {
 		if facts[i].Severity.rank() > b.x.Severity.rank() {
 			b.x.Severity = facts[i].Severity
 		}
 	}
-	switch ev.Kind() {
-	case event.KindSecurityHub:
-		b.securityHub(facts)
-	case event.KindGuardDuty:
-		b.guardDuty(&facts[0])
-	case event.KindConfig:
-		b.config(&facts[0])
-	case event.KindAlarm:
-		b.alarm(&facts[0])
-	case event.KindHealth:
-		b.health(&facts[0])
-	case event.KindAccessAnalyzer:
-		b.accessAnalyzer(&facts[0])
-	case event.KindCloudTrail:
-		b.cloudTrail(&facts[0])
-	case event.KindInstanceState:
-		b.instanceState(&facts[0])
-	default:
-		b.generic(&facts[0])
-	}
+	sourceFor(ev.Kind()).explain(b, facts)
 	return b.finish(), nil
 }
 
 // builder accumulates the sections of one explanation.
 type builder struct {
 	m    messages
-	lang Lang
+	lang lang.Lang
 	x    *Explanation
 
 	overview, problem, response, steps, docs Section
@@ -108,11 +88,22 @@ func (b *builder) step(text, command string) {
 			return
 		}
 	}
-	b.steps.Steps = append(b.steps.Steps, Step{Text: text, Command: command})
+	st := Step{Text: text, Command: command}
+	if command != "" {
+		c := ClassifyCommand(command)
+		st.NeedsApproval = c == Mutating || c == Destructive
+	}
+	b.steps.Steps = append(b.steps.Steps, st)
 }
 
 func (b *builder) link(title, url string, src LinkSource) {
 	if url == "" {
+		return
+	}
+	if !OfficialDocURL(url) {
+		// A link in the event that is not AWS's own is a fact about the
+		// event, never official documentation.
+		b.field(&b.overview, b.m.label("event_link"), url)
 		return
 	}
 	for _, l := range b.docs.Links {
@@ -123,12 +114,46 @@ func (b *builder) link(title, url string, src LinkSource) {
 	b.docs.Links = append(b.docs.Links, Link{Title: title, URL: url, Source: src})
 }
 
-func (b *builder) note(s string) { b.x.Notes = append(b.x.Notes, s) }
+func (b *builder) note(s string) {
+	if !slices.Contains(b.x.Notes, s) {
+		b.x.Notes = append(b.x.Notes, s)
+	}
+}
+
+// unknown says, once, that vigil has no specific knowledge of code, and
+// marks the explanation as general.
+func (b *builder) unknown(kind CodeKind, code string) {
+	b.note(b.m.noKnowledge(kind, code))
+	b.x.Generic = true
+}
 
 // fill replaces the {placeholders} of catalog prose with values from the
 // facts. ok is false when one has no value; missing values are replaced by
 // the catalog's "not in the event" marker.
 func (b *builder) fill(s string, f *Facts) (string, bool) {
+	return b.fillWith(s, f, func(_, v string) string { return v })
+}
+
+// fillCommand fills the placeholders of a command: every value is quoted
+// for the shell, and list values become one argument per item, so that no
+// event value can add a second command or split into other arguments.
+func (b *builder) fillCommand(s string, f *Facts) (string, bool) {
+	return b.fillWith(s, f, func(k, v string) string {
+		if !listVars[k] {
+			return shellArg(v)
+		}
+		items := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
+		for i := range items {
+			items[i] = shellArg(items[i])
+		}
+		return strings.Join(items, " ")
+	})
+}
+
+// listVars are placeholders that hold several values.
+var listVars = map[string]bool{"rule_ids": true, "accounts": true, "sg": true}
+
+func (b *builder) fillWith(s string, f *Facts, value func(k, v string) string) (string, bool) {
 	if !strings.Contains(s, "{") {
 		return s, true
 	}
@@ -144,10 +169,18 @@ func (b *builder) fill(s string, f *Facts) (string, bool) {
 		if j < 0 {
 			break
 		}
-		out.WriteString(s[:i])
 		key := s[i+1 : i+j]
+		if !placeholderName(key) {
+			// A brace of the text itself (a shorthand list such as
+			// 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'), not a
+			// placeholder: kept as it is.
+			out.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		out.WriteString(s[:i])
 		if v, has := f.vars[key]; has {
-			out.WriteString(v)
+			out.WriteString(value(key, v))
 		} else {
 			ok = false
 			out.WriteString(b.m.notGiven())
@@ -156,6 +189,20 @@ func (b *builder) fill(s string, f *Facts) (string, bool) {
 	}
 	out.WriteString(s)
 	return out.String(), ok
+}
+
+// placeholderName says whether key, between braces, names a placeholder:
+// lower-case letters and underscores, as {bucket} or {policy_arn}.
+func placeholderName(key string) bool {
+	if key == "" {
+		return false
+	}
+	for _, r := range key {
+		if (r < 'a' || r > 'z') && r != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // guidance adds catalog guidance to the problem, response and steps
@@ -169,12 +216,29 @@ func (b *builder) guidance(g knowledge.Guidance, f *Facts) {
 		s, _ := b.fill(g.Response, f)
 		b.para(&b.response, s)
 	}
-	for _, st := range g.Steps {
-		if s, ok := b.fill(st, f); ok {
-			text, cmd, _ := strings.Cut(s, "\n$ ")
-			b.step(text, cmd)
+	b.catalogSteps(g.Steps, f)
+}
+
+// catalogSteps adds catalog steps ("text" or "text\n$ command"), filled
+// from f; a step whose placeholders f cannot fill is left out. It returns
+// how many steps it added.
+func (b *builder) catalogSteps(steps []string, f *Facts) int {
+	n := 0
+	for _, st := range steps {
+		text, cmd, _ := strings.Cut(st, "\n$ ")
+		text, ok := b.fill(text, f)
+		if !ok {
+			continue
 		}
+		if cmd != "" {
+			if cmd, ok = b.fillCommand(cmd, f); !ok {
+				continue
+			}
+		}
+		b.step(text, cmd)
+		n++
 	}
+	return n
 }
 
 // facts adds the common facts of f to the overview.
@@ -192,32 +256,52 @@ func (b *builder) facts(f *Facts) {
 	switch f.Kind {
 	case event.KindHealth:
 		idLabel = "event_arn"
-	case event.KindCloudTrail:
+	case event.KindCloudTrail, event.KindConsoleSignIn, event.KindInsight:
 		idLabel = "event_id"
 	}
 	b.field(o, m.label(idLabel), f.FindingID)
 	for _, r := range f.Resources {
-		b.field(o, m.label("resource"), resourceText(r))
+		b.field(o, m.label("resource"), b.resourceText(r))
 	}
 	if c := f.Change; c != nil {
-		b.field(o, m.label("change"), changeText(c))
+		b.field(o, m.label("change"), b.changeText(c))
 	}
 	if f.Count > 0 {
 		b.field(o, m.label("count"), itoa(f.Count))
 	}
-	b.field(o, m.label("first_seen"), f.FirstSeen)
-	b.field(o, m.label("last_seen"), f.LastSeen)
+	b.field(o, m.label("first_seen"), m.timeValue(f.FirstSeen))
+	b.field(o, m.label("last_seen"), m.timeValue(f.LastSeen))
 	for _, d := range f.Details {
-		b.field(o, m.label(d.Key), d.Value)
+		if freeTextKeys[d.Key] {
+			b.quote(o, m.label(d.Key), d.Value)
+			continue
+		}
+		v := d.Value
+		if timeKeys[d.Key] {
+			v = m.timeValue(v)
+		} else {
+			v = m.value(d.Key, v)
+		}
+		b.field(o, m.label(d.Key), v)
 	}
 }
 
+// freeTextKeys are the details that hold free text from the event: shown
+// as quotations, never as facts.
+var freeTextKeys = map[string]bool{"disabled_reason": true}
+
+// timeKeys are the details that hold a time.
+var timeKeys = map[string]bool{"start_time": true, "end_time": true, "created_at": true, "updated_at": true, "last_exploit": true}
+
+// severity is the severity field: the source's, or vigil's own assessment
+// (Facts.Assessed), or nothing when there is neither: a state such as
+// ALARM is shown as the change, not as a severity.
 func (b *builder) severity(f *Facts) string {
 	if f.Severity == SevNone {
-		if f.SeverityGiven == "" {
-			return ""
-		}
-		return b.m.severityGivenOnly(f.SeverityGiven)
+		return ""
+	}
+	if f.Assessed {
+		return b.m.severityAssessed(f.Severity)
 	}
 	return b.m.severityText(f.Severity, f.SeverityGiven)
 }
@@ -229,10 +313,14 @@ func (b *builder) time(t time.Time) string {
 	return b.m.timeText(t.UTC())
 }
 
-func resourceText(r Resource) string {
+// resourceText shows a resource: its type (in the catalog's language when
+// known), id and name.
+func (b *builder) resourceText(r Resource) string { return resourceTextIn(b.m, r) }
+
+func resourceTextIn(m messages, r Resource) string {
 	s := r.ID
 	if r.Type != "" {
-		s = r.Type + " " + s
+		s = m.resourceType(r.Type) + " " + s
 	}
 	if r.Name != "" {
 		s += " (" + r.Name + ")"
@@ -240,13 +328,13 @@ func resourceText(r Resource) string {
 	return s
 }
 
-func changeText(c *Change) string {
-	s := c.To
+func (b *builder) changeText(c *Change) string {
+	s := b.m.value("change", c.To)
 	if c.From != "" {
-		s = c.From + " → " + c.To
+		s = b.m.value("change", c.From) + " → " + s
 	}
 	if c.At != "" {
-		s += " (" + c.At + ")"
+		s += " (" + b.m.timeValue(c.At) + ")"
 	}
 	return s
 }
@@ -273,376 +361,35 @@ func itoa(n int) string {
 	return string(buf[i:])
 }
 
+// generalGuidance is what to do when vigil has no specific knowledge.
+// Only sources whose events come from API calls point to CloudTrail.
 func (b *builder) generalGuidance(f *Facts) {
 	b.para(&b.response, b.m.generalResponse(f.Severity))
-	for _, s := range b.m.generalSteps() {
+	b.generalSteps(f)
+}
+
+// generalSteps adds the steps that apply to any event.
+func (b *builder) generalSteps(f *Facts) {
+	for _, s := range b.m.generalSteps(cloudTrailApplies(f)) {
 		b.step(s, "")
 	}
 }
 
-// ---- Security Hub ----
-
-func (b *builder) securityHub(all []Facts) {
-	m := b.m
-	if len(all) == 1 {
-		f := &all[0]
-		b.para(&b.overview, m.summarySecurityHub(f))
-		b.facts(f)
-		b.quote(&b.overview, m.label("description"), f.Description)
-		b.x.Title = m.titleSecurityHub(f)
-	} else {
-		b.para(&b.overview, m.summaryFindings(len(all)))
-		for i := range all {
-			f := &all[i]
-			var parts []string
-			for _, s := range []string{string(f.Severity), f.Code.Value, f.Title, f.FindingID} {
-				if s != "" {
-					parts = append(parts, s)
-				}
-			}
-			for _, r := range f.Resources {
-				parts = append(parts, resourceText(r))
-			}
-			b.field(&b.overview, m.findingN(i+1), strings.Join(parts, " · "))
-		}
-		b.field(&b.overview, m.label("account"), all[0].Account)
-		b.field(&b.overview, m.label("region"), all[0].Region)
-		b.field(&b.overview, m.label("time"), b.time(all[0].Time))
-		b.x.Title = m.titleFindings(len(all), all[0].Title)
+// cloudTrailApplies reports whether CloudTrail records who did what the
+// event reports: for the sources whose subject changes through the API,
+// and for GuardDuty findings about API calls.
+func cloudTrailApplies(f *Facts) bool {
+	if f.gd != nil {
+		return f.gd.Service.Action.ActionType == "AWS_API_CALL"
 	}
-	if b.x.Title == "" {
-		b.x.Title = m.titleGeneric(all[0].Source, all[0].DetailType)
-	}
-
-	seen := map[string]bool{}
-	for i := range all {
-		f := &all[i]
-		key := string(f.Code.Kind) + ":" + f.Code.Value
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		b.securityHubKnowledge(f, len(all) > 1)
-	}
-	b.link(m.linkControlsReference(), "https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-controls-reference.html", FromBuiltin)
+	return apiDriven[f.Kind]
 }
 
-func (b *builder) securityHubKnowledge(f *Facts, several bool) {
-	m := b.m
-	sh := f.sh
-	for _, l := range f.Links {
-		b.link(m.linkRecommendation(f.Code.Value), l.URL, FromEvent)
-	}
-	var rule knowledge.ConfigRule
-	hasRule := false
-	switch f.Code.Kind {
-	case CodeControl:
-		c, ok := knowledge.LookupControl(f.Code.Value)
-		if !ok {
-			b.para(&b.problem, m.noKnowledge(f.Code.Kind, f.Code.Value))
-			b.note(m.noKnowledge(f.Code.Kind, f.Code.Value))
-			break
-		}
-		b.para(&b.problem, m.controlIntro(c.ID, c.Title, Severity(c.Severity)))
-		if c.ConfigRule != "" {
-			rule, hasRule = knowledge.LookupConfigRule(c.ConfigRule, b.lang)
-		}
-		b.link(m.linkControlRemediation(c.ID), c.RemediationURL, FromSecurityHub)
-		if !(hasRule && rule.HasGuidance) {
-			if g, ok := knowledge.CategoryGuidance(c.Category, b.lang); ok {
-				b.para(&b.problem, g)
-			}
-		}
-	case CodeCISRule:
-		b.para(&b.problem, m.cisIntro(f.Code.Value, f.Title))
-	default:
-		b.para(&b.problem, m.noKnowledge(f.Code.Kind, f.Code.Value))
-		b.note(m.noKnowledge(f.Code.Kind, f.Code.Value))
-	}
-	if !hasRule {
-		for _, name := range sh.RelatedConfigRules() {
-			if r, ok := knowledge.LookupConfigRule(name, b.lang); ok {
-				rule, hasRule = r, true
-				break
-			}
-		}
-	}
-	status := sh.Compliance.Status
-	b.para(&b.problem, m.complianceStatus(status))
-	for _, r := range sh.Compliance.StatusReasons {
-		b.quote(&b.problem, m.label("status_reason")+" ("+r.ReasonCode+")", r.Description)
-	}
-	if hasRule {
-		b.link(m.linkConfigRule(rule.Identifier), rule.DocURL, FromConfig)
-	}
-	switch {
-	case status == "PASSED":
-		b.para(&b.response, m.resolvedResponse())
-	case status == "WARNING" || status == "NOT_AVAILABLE":
-		b.para(&b.response, m.complianceWarningResponse())
-		b.step(m.checkConfigRecordingStep(), "aws configservice describe-configuration-recorder-status --region "+shellArg(f.Region))
-	case hasRule && rule.HasGuidance:
-		b.guidance(rule.Guidance, f)
-	default:
-		b.generalGuidance(f)
-	}
-	if several {
-		return
-	}
-	if status != "PASSED" && len(f.Links) > 0 {
-		b.step(m.followRemediationStep(), "")
-	}
-}
-
-// ---- GuardDuty ----
-
-func (b *builder) guardDuty(f *Facts) {
-	m := b.m
-	gd := f.gd
-	b.x.Title = m.titleGuardDuty(f)
-	b.para(&b.overview, m.summaryGuardDuty(f))
-	b.facts(f)
-	b.quote(&b.overview, m.label("description"), f.Description)
-
-	ft, ok := knowledge.LookupFindingType(gd.Type, gd.Service.ResourceRole, b.lang)
-	if ok {
-		b.guidance(ft.Guidance, f)
-		b.link(m.linkFindingType(gd.Type), ft.DocURL, FromGuardDuty)
-		b.link(ft.RemediationTitle, ft.RemediationURL, FromGuardDuty)
-	} else {
-		b.para(&b.problem, m.noKnowledge(f.Code.Kind, gd.Type))
-		b.note(m.noKnowledge(f.Code.Kind, gd.Type))
-		b.generalGuidance(f)
-		b.link(m.linkFindingTypes(), "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-active.html", FromBuiltin)
-	}
-	if gd.Service.DetectorID != "" && gd.ID != "" {
-		b.step(m.reviewFindingStep(), "aws guardduty get-findings --detector-id "+shellArg(gd.Service.DetectorID)+
-			" --finding-ids "+shellArg(gd.ID)+" --region "+shellArg(f.Region))
-	}
-	if gd.Service.Archived {
-		b.note(m.archivedNote())
-	}
-}
-
-// ---- AWS Config ----
-
-func (b *builder) config(f *Facts) {
-	m := b.m
-	to := ""
-	if f.Change != nil {
-		to = f.Change.To
-	}
-	b.x.Title = m.titleConfig(f.Code.Value, to)
-	b.para(&b.overview, m.summaryConfig(f))
-	b.facts(f)
-	if f.Change != nil {
-		b.quote(&b.overview, m.label("annotation"), f.Change.Reason)
-	}
-	rule, ok := knowledge.LookupConfigRule(f.Code.Value, b.lang)
-	switch {
-	case ok && rule.HasGuidance:
-		b.para(&b.problem, m.configRuleMatch(f.Code.Value, rule.Identifier))
-		if g := rule.Guidance; g.Meaning != "" {
-			s, _ := b.fill(g.Meaning, f)
-			b.para(&b.problem, s)
-		}
-	case ok && rule.Control != nil:
-		b.para(&b.problem, m.configRuleMatch(f.Code.Value, rule.Identifier))
-		b.para(&b.problem, m.configRuleControl(rule.Control.ID, rule.Control.Title))
-	default:
-		b.para(&b.problem, m.noKnowledge(f.Code.Kind, f.Code.Value))
-		b.note(m.noKnowledge(f.Code.Kind, f.Code.Value))
-	}
-	switch to {
-	case "COMPLIANT", "NOT_APPLICABLE":
-		b.para(&b.response, m.configResolved(to))
-	case "NON_COMPLIANT":
-		if ok && rule.HasGuidance {
-			g := rule.Guidance
-			g.Meaning = ""
-			b.guidance(g, f)
-		} else {
-			b.generalGuidance(f)
-		}
-	default:
-		b.generalGuidance(f)
-	}
-	if f.cfg.ResourceID != "" && f.cfg.ResourceType != "" {
-		b.step(m.configHistoryStep(), "aws configservice get-compliance-details-by-config-rule --config-rule-name "+shellArg(f.Code.Value)+" --region "+shellArg(f.Region))
-	}
-	if ok {
-		b.link(m.linkConfigRule(rule.Identifier), rule.DocURL, FromConfig)
-	}
-	b.link(m.linkConfigRules(), knowledge.ConfigRulesDocURL, FromBuiltin)
-}
-
-// ---- CloudWatch alarms ----
-
-func (b *builder) alarm(f *Facts) {
-	m := b.m
-	a := f.alarm
-	b.x.Title = m.titleAlarm(a.AlarmName, a.State.Value)
-	b.para(&b.overview, m.summaryAlarm(f, a.Type()))
-	b.facts(f)
-	b.quote(&b.overview, m.label("alarm_description"), a.Configuration.Description)
-	b.quote(&b.overview, m.label("reason"), a.State.Reason)
-
-	b.para(&b.problem, m.alarmType(a.Type()))
-	if by := a.State.ActionsSuppressedBy; by != "" {
-		b.para(&b.problem, m.alarmSuppressed(by, a.Configuration.ActionsSuppressor))
-	}
-	b.para(&b.problem, m.alarmOwnRunbook())
-	b.para(&b.response, m.alarmResponse(a.State.Value, a.AlarmName))
-	if a.State.Value == "ALARM" {
-		for _, r := range f.Resources {
-			if r.Type == "InstanceId" {
-				b.step(m.checkInstanceStep(r.ID), "aws ec2 describe-instance-status --instance-ids "+shellArg(r.ID)+" --include-all-instances --region "+shellArg(f.Region))
-			}
-		}
-	}
-	b.step(m.alarmHistoryStep(), "aws cloudwatch describe-alarm-history --alarm-name "+shellArg(a.AlarmName)+" --region "+shellArg(f.Region))
-	if a.Type() == event.AlarmComposite {
-		b.step(m.compositeChildrenStep(), "")
-	}
-	b.link(m.linkAlarms(), "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html", FromBuiltin)
-	switch a.Type() {
-	case event.AlarmAnomalyDetection:
-		b.link(m.linkAnomaly(), "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html", FromBuiltin)
-	case event.AlarmMetricMath:
-		b.link(m.linkMetricMath(), "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html", FromBuiltin)
-	case event.AlarmComposite:
-		b.link(m.linkComposite(), "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm.html", FromBuiltin)
-	}
-}
-
-// ---- AWS Health ----
-
-func (b *builder) health(f *Facts) {
-	m := b.m
-	h := f.health
-	b.x.Title = m.titleHealth(h.EventTypeCode)
-	b.para(&b.overview, m.summaryHealth(f))
-	b.facts(f)
-	b.quote(&b.overview, m.label("health_description"), f.Description)
-	g, specific, url, ok := knowledge.HealthGuidance(h.EventTypeCode, h.EventTypeCategory, b.lang)
-	if !specific {
-		b.para(&b.problem, m.noKnowledge(f.Code.Kind, h.EventTypeCode))
-		b.note(m.noKnowledge(f.Code.Kind, h.EventTypeCode))
-	}
-	if ok {
-		b.guidance(g, f)
-	} else {
-		b.generalGuidance(f)
-	}
-	if h.EventArn != "" {
-		b.step(m.healthDetailsStep(), "aws health describe-event-details --event-arns "+shellArg(h.EventArn)+" --region us-east-1")
-	}
-	if url != "" {
-		b.link(m.linkAccessKeys(), url, FromBuiltin)
-	}
-	b.link(m.linkHealth(), knowledge.HealthDocURL, FromBuiltin)
-}
-
-// ---- IAM Access Analyzer ----
-
-func (b *builder) accessAnalyzer(f *Facts) {
-	m := b.m
-	a := f.aa
-	b.x.Title = m.titleAccessAnalyzer(a.Resource, a.Error != "")
-	b.para(&b.overview, m.summaryAccessAnalyzer(f))
-	b.facts(f)
-	switch {
-	case a.Error != "":
-		b.para(&b.problem, m.accessAnalyzerError(a.Resource, a.Error))
-		b.para(&b.response, m.accessAnalyzerErrorResponse())
-	case a.Status == "ACTIVE":
-		principal := ""
-		for _, d := range f.Details {
-			if d.Key == "principal" {
-				principal = d.Value
-			}
-		}
-		b.para(&b.problem, m.accessAnalyzerActive(a.Resource, principal, strings.Join(a.Action, ", "), a.IsPublic))
-		b.para(&b.response, m.accessAnalyzerResponse())
-		b.step(m.accessAnalyzerReviewStep(), "")
-		b.step(m.accessAnalyzerArchiveStep(), "")
-	default:
-		b.para(&b.response, m.resolvedResponse())
-	}
-	var analyzer string
-	for _, d := range f.Details {
-		if d.Key == "analyzer" {
-			analyzer = d.Value
-		}
-	}
-	if analyzer != "" && a.ID != "" {
-		b.step(m.accessAnalyzerGetStep(), "aws accessanalyzer get-finding --analyzer-arn "+shellArg(analyzer)+" --id "+shellArg(a.ID)+" --region "+shellArg(f.Region))
-	}
-	b.link(m.linkAccessAnalyzer(), "https://docs.aws.amazon.com/IAM/latest/UserGuide/what-is-access-analyzer.html", FromBuiltin)
-}
-
-// ---- CloudTrail ----
-
-func (b *builder) cloudTrail(f *Facts) {
-	m := b.m
-	c := f.ct
-	b.x.Title = m.titleCloudTrail(c.UserIdentity.Type, c.EventName, c.EventSource)
-	b.para(&b.overview, m.summaryCloudTrail(f))
-	b.facts(f)
-	root := c.UserIdentity.Type == "Root"
-	if root {
-		b.para(&b.problem, m.cloudTrailRoot(c.EventName))
-		if sc := c.UserIdentity.SessionContext; sc != nil && sc.Attributes.MfaAuthenticated == "false" {
-			b.para(&b.problem, m.cloudTrailNoMFA())
-		}
-	} else {
-		b.para(&b.problem, m.cloudTrailGeneric())
-	}
-	if c.ErrorCode != "" {
-		b.para(&b.problem, m.cloudTrailFailed(c.ErrorCode))
-	}
-	b.para(&b.response, m.cloudTrailResponse(root))
-	b.step(m.cloudTrailConfirmStep(), "")
-	if c.EventID != "" {
-		b.step(m.cloudTrailLookupStep(), "aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventId,AttributeValue="+shellArg(c.EventID)+" --region "+shellArg(f.Region))
-	}
-	if root {
-		b.step(m.rootMFAStep(), "")
-		b.link(m.linkRootUser(), "https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html", FromBuiltin)
-	}
-	b.link(m.linkUserIdentity(), "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html", FromBuiltin)
-}
-
-// ---- EC2 state change ----
-
-func (b *builder) instanceState(f *Facts) {
-	m := b.m
-	id := f.vars["instance"]
-	state := ""
-	if f.Change != nil {
-		state = f.Change.To
-	}
-	b.x.Title = m.titleInstanceState(id, state)
-	b.para(&b.overview, m.summaryInstanceState(f, id, state))
-	b.facts(f)
-	b.para(&b.problem, m.instanceStateMeaning(state))
-	b.para(&b.response, m.instanceStateResponse(state))
-	if id != "" {
-		b.step(m.whoChangedInstanceStep(), "aws cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue="+shellArg(id)+" --region "+shellArg(f.Region))
-	}
-	b.link(m.linkInstanceLifecycle(), "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html", FromBuiltin)
-}
-
-// ---- anything else ----
-
-func (b *builder) generic(f *Facts) {
-	m := b.m
-	b.x.Title = m.titleGeneric(f.Source, f.DetailType)
-	b.para(&b.overview, m.summaryGeneric(f))
-	b.facts(f)
-	b.para(&b.problem, m.noKnowledgeSource(f.Source, f.DetailType))
-	b.note(m.noKnowledgeSource(f.Source, f.DetailType))
-	b.generalGuidance(f)
+// apiDriven are the kinds of event whose subject was changed through the
+// AWS API, so that CloudTrail records who changed it.
+var apiDriven = map[event.Kind]bool{
+	event.KindSecurityHub: true, event.KindConfig: true, event.KindAccessAnalyzer: true,
+	event.KindCloudTrail: true, event.KindInstanceState: true,
 }
 
 // shellArg quotes s for a POSIX shell when it has anything but safe
@@ -664,4 +411,24 @@ func shellArg(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// OfficialDocURL reports whether u may be shown as official AWS
+// documentation: an https link to docs.aws.amazon.com or aws.amazon.com,
+// or to the AWS console (links events carry to their own findings). A look-
+// alike host ("docs.aws.amazon.com.example.net", "docs-aws.example") is not.
+func OfficialDocURL(u string) bool {
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		return false
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host, _, _ = strings.Cut(host, "?")
+	host, _, _ = strings.Cut(host, "#")
+	host = strings.ToLower(host)
+	if strings.ContainsAny(host, "@:") {
+		return false // credentials or ports: not a plain AWS link
+	}
+	return host == "docs.aws.amazon.com" || host == "aws.amazon.com" ||
+		host == "console.aws.amazon.com" || strings.HasSuffix(host, ".console.aws.amazon.com")
 }

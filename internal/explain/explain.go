@@ -1,66 +1,30 @@
 // Package explain says what an event means: it extracts the facts of each
-// AWS source (facts.go), turns them into an Explanation in English or
-// Japanese with an Engine, and renders that as Markdown, plain text, Slack
-// Block Kit or JSON.
+// AWS source (one file per source, registered by event.Kind in sources.go),
+// turns them into an Explanation in English or Japanese with an Engine, and
+// renders that as Markdown, plain text or JSON. (Slack Block Kit is built by
+// internal/notify/slack.)
 //
 // The built-in engine (Builtin) is offline and deterministic: its prose
 // comes from the message catalogs in this package and the embedded
 // catalogs in internal/knowledge, and every identifier, number and link in
 // its output comes from the event or from those catalogs. Other engines
-// (an LLM with AWS documentation lookup) implement the same Engine
-// interface and return the same Explanation.
+// (LLMs with AWS documentation lookup, in explain/llm) implement the same
+// Engine interface and return the same Explanation.
+//
+// The package is light on purpose: it imports only event, knowledge and
+// lang of vigil's packages, so anything that carries an Explanation
+// (notify, the channels) stays free of model SDKs.
 package explain
 
 import (
-	"context"
-	"fmt"
-	"strings"
-
 	"github.com/vigilhq/vigil/event"
-	"github.com/vigilhq/vigil/internal/knowledge"
+	"github.com/vigilhq/vigil/internal/lang"
 )
-
-// Lang is an output language: EN or JA.
-type Lang = knowledge.Lang
-
-// The supported languages.
-const (
-	EN = knowledge.EN
-	JA = knowledge.JA
-)
-
-// ParseLang accepts "en" or "ja" (any case) and names the choices otherwise.
-func ParseLang(s string) (Lang, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "en":
-		return EN, nil
-	case "ja":
-		return JA, nil
-	}
-	return "", fmt.Errorf("language %q is not supported: use en or ja", s)
-}
-
-// Engine explains events. Implementations must treat event text as data,
-// never as instructions, and must fill Explanation.Engine.
-type Engine interface {
-	// Name is the engine's name as given to --engine, e.g. "builtin".
-	Name() string
-	// Explain explains ev in opts.Lang.
-	Explain(ctx context.Context, ev *event.Event, opts Options) (*Explanation, error)
-}
-
-// Options tune one explanation.
-type Options struct {
-	Lang Lang // EN when empty
-	// Docs says whether an LLM engine consults the AWS documentation for
-	// this event (DocsAuto: by source); the built-in engine ignores it.
-	Docs DocsPolicy
-}
 
 // Explanation is what an engine says about one event: the facts it used,
 // and sections of prose, steps and links ready to render.
 type Explanation struct {
-	Lang   Lang       `json:"lang"`
+	Lang   lang.Lang  `json:"lang"`
 	Engine string     `json:"engine"`
 	Kind   event.Kind `json:"kind"`
 	// EventID is the envelope id of the explained event.
@@ -76,6 +40,11 @@ type Explanation struct {
 	// knowledge covers this control, or (for LLM engines) that the docs
 	// lookup was unavailable.
 	Notes []string `json:"notes,omitempty"`
+	// Generic is true when vigil's catalogs have no specific knowledge of
+	// what the event reports: the explanation holds the facts and general
+	// guidance (an LLM engine then consults the documentation for
+	// GuardDuty and CloudTrail events too).
+	Generic bool `json:"generic,omitempty"`
 	// LLM says how an LLM engine made the explanation; nil for the
 	// built-in engine.
 	LLM *LLMReport `json:"llm,omitempty"`
@@ -120,11 +89,15 @@ type Field struct {
 }
 
 // Step is one thing to do. Command, when set, is an AWS CLI command line
-// built only from values in the event; the built-in engine only ever
-// suggests read-only commands or ones that the step's text describes.
+// built only from values in the event, with <PLACEHOLDERS> for what the
+// event does not give; the built-in engine only ever suggests read-only
+// commands or changes that the step's text describes.
 type Step struct {
 	Text    string `json:"text"`
 	Command string `json:"command,omitempty"`
+	// NeedsApproval marks a command that changes the account: a person
+	// approves and runs it; vigil never runs any command.
+	NeedsApproval bool `json:"needs_approval,omitempty"`
 }
 
 // LinkSource says where a link came from, so a reader (and the grounding
@@ -165,4 +138,34 @@ func (x *Explanation) Section(k SectionKind) *Section {
 		}
 	}
 	return nil
+}
+
+// LLMReport says how an LLM explanation was made (see explain/llm).
+type LLMReport struct {
+	Model string `json:"model"`
+	// Docs is "consulted" (tools offered), "unavailable" (wanted, but the
+	// server could not be used), "not-consulted" (summary only, by policy)
+	// or "off" (lookup turned off).
+	Docs string `json:"docs"`
+	// ToolCalls are the documentation tool calls the model made, name and
+	// arguments, whether answered by the server, the cache, or with
+	// "unavailable".
+	ToolCalls []string `json:"tool_calls,omitempty"`
+	// Refused are the tools the model asked for but was not offered.
+	Refused []string `json:"refused_tool_calls,omitempty"`
+	// Violations are what the grounding check removed.
+	Violations []Violation `json:"violations,omitempty"`
+	// Fallback says why the built-in explanation was used instead, if it was.
+	Fallback     string `json:"fallback,omitempty"`
+	InputTokens  int    `json:"input_tokens,omitempty"`
+	OutputTokens int    `json:"output_tokens,omitempty"`
+}
+
+// Violation is one item the grounding check removed from a model's
+// answer: Kind is "url", "identifier" or "command"; IDKind says what kind
+// of identifier ("arn", "account", ...).
+type Violation struct {
+	Kind   string `json:"kind"`
+	IDKind string `json:"id_kind,omitempty"`
+	Value  string `json:"value"`
 }

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/vigilhq/vigil/event"
+	"github.com/vigilhq/vigil/internal/lang"
 )
 
 func parse(t testing.TB, raw string) *event.Event {
@@ -24,42 +24,60 @@ func TestUnknownControlDegrades(t *testing.T) {
 	ev := parse(t, `{"id":"e1","source":"aws.securityhub","detail-type":"Security Hub Findings - Imported","account":"123456789012","region":"us-east-1","time":"2024-01-01T00:00:00Z",
 		"detail":{"findings":[{"Id":"arn:aws:securityhub:us-east-1:123456789012:finding/x","Title":"Zzz.99 something","Severity":{"Label":"HIGH"},
 		"Compliance":{"Status":"FAILED","SecurityControlId":"Zzz.99"},"Resources":[{"Type":"AwsS3Bucket","Id":"arn:aws:s3:::b1"}]}]}}`)
-	for _, lang := range []Lang{EN, JA} {
-		x := explainT(t, ev, lang)
+	for _, lg := range lang.All() {
+		x := explainT(t, ev, lg)
 		if len(x.Notes) != 1 || !strings.Contains(x.Notes[0], "Zzz.99") {
-			t.Errorf("%s: notes %q", lang, x.Notes)
+			t.Errorf("%s: notes %q", lg, x.Notes)
 		}
 		for _, l := range x.Links() {
 			if l.Source == FromSecurityHub || l.Source == FromConfig {
-				t.Errorf("%s: catalog link for an unknown control: %+v", lang, l)
+				t.Errorf("%s: catalog link for an unknown control: %+v", lg, l)
 			}
 		}
 		if s := x.Section(SectionSteps); s == nil || len(s.Steps) < 3 {
-			t.Errorf("%s: no general steps", lang)
+			t.Errorf("%s: no general steps", lg)
 		}
 		if x.Severity != SevHigh {
 			t.Errorf("severity %q", x.Severity)
 		}
 		md := string(RenderMarkdown(x))
 		if !strings.Contains(md, "arn:aws:s3:::b1") {
-			t.Errorf("%s: resource missing:\n%s", lang, md)
+			t.Errorf("%s: resource missing:\n%s", lg, md)
 		}
 	}
 }
 
+// A GuardDuty type without prose of vigil's own is explained from its
+// name and the index: the threat purpose, the remediation guide for its
+// kind of resource (for Runtime Monitoring, the finding's resource), the
+// type's page; it says once that the guidance is general, and guesses
+// nothing about compromise.
 func TestUnknownGuardDutyTypeDegrades(t *testing.T) {
 	ev := parse(t, `{"source":"aws.guardduty","detail-type":"GuardDuty Finding","account":"123456789012","region":"eu-west-1",
 		"detail":{"id":"abc","type":"Execution:Runtime/NewBinaryExecuted","severity":5.5,"title":"t","resource":{"resourceType":"Instance","instanceDetails":{"instanceId":"i-0123456789abcdef0"}},"service":{"resourceRole":"TARGET"}}}`)
-	x := explainT(t, ev, EN)
-	if x.Severity != SevMedium || len(x.Notes) != 1 {
-		t.Errorf("severity %q notes %q", x.Severity, x.Notes)
+	x := explainT(t, ev, lang.EN)
+	if x.Severity != SevMedium || len(x.Notes) != 1 || !x.Generic {
+		t.Errorf("severity %q notes %q generic %v", x.Severity, x.Notes, x.Generic)
 	}
 	links := x.Links()
-	if len(links) != 1 || links[0].Source != FromBuiltin {
+	if len(links) != 2 || !strings.HasSuffix(links[0].URL, "findings-runtime-monitoring.html") || !strings.HasSuffix(links[1].URL, "compromised-ec2.html") {
 		t.Errorf("links %+v", links)
 	}
-	if p := x.Section(SectionProblem); p == nil || strings.Contains(strings.Join(p.Paragraphs, " "), "compromised") {
-		t.Errorf("problem section guesses: %+v", p)
+	p := strings.Join(x.Section(SectionProblem).Paragraphs, " ")
+	if !strings.Contains(p, "Execution:") || strings.Contains(p, "compromised") {
+		t.Errorf("problem section: %s", p)
+	}
+
+	// Not in the index at all: still the purpose and the resource's guide.
+	ev = parse(t, `{"source":"aws.guardduty","detail-type":"GuardDuty Finding","account":"123456789012","region":"eu-west-1",
+		"detail":{"id":"abd","type":"Exfiltration:S3/AnomalousBehavior","severity":8,"resource":{"resourceType":"S3Bucket","s3BucketDetails":[{"name":"example-bucket-1"}]},"service":{"resourceRole":"TARGET"}}}`)
+	x = explainT(t, ev, lang.JA)
+	links = x.Links()
+	if len(links) != 2 || !strings.HasSuffix(links[0].URL, "guardduty_finding-types-active.html") || !strings.HasSuffix(links[1].URL, "compromised-s3.html") {
+		t.Errorf("links %+v", links)
+	}
+	if !strings.Contains(strings.Join(x.Section(SectionProblem).Paragraphs, " "), "持ち出し") {
+		t.Errorf("no purpose: %+v", x.Section(SectionProblem))
 	}
 }
 
@@ -67,7 +85,7 @@ func TestGuardDutyActorVariant(t *testing.T) {
 	ev := parse(t, `{"source":"aws.guardduty","detail-type":"GuardDuty Finding","detail":{"id":"abc","type":"UnauthorizedAccess:EC2/SSHBruteForce","severity":8,
 		"resource":{"resourceType":"Instance","instanceDetails":{"instanceId":"i-0123456789abcdef0"}},
 		"service":{"resourceRole":"ACTOR","action":{"actionType":"NETWORK_CONNECTION","networkConnectionAction":{"remoteIpDetails":{"ipAddressV4":"198.51.100.7"}}}}}}`)
-	x := explainT(t, ev, EN)
+	x := explainT(t, ev, lang.EN)
 	p := strings.Join(x.Section(SectionProblem).Paragraphs, " ")
 	if !strings.Contains(p, "is itself performing") {
 		t.Errorf("actor meaning not used: %s", p)
@@ -82,8 +100,8 @@ func TestGuardDutyActorVariant(t *testing.T) {
 
 func TestGenericSource(t *testing.T) {
 	ev := parse(t, `{"id":"x1","source":"my.app","detail-type":"Order Failed","account":"123456789012","region":"ap-northeast-1","resources":["arn:aws:sqs:ap-northeast-1:123456789012:q"],"detail":{"a":1}}`)
-	for _, lang := range []Lang{EN, JA} {
-		x := explainT(t, ev, lang)
+	for _, lg := range lang.All() {
+		x := explainT(t, ev, lg)
 		if x.Kind != event.KindOther || len(x.Notes) != 1 || !strings.Contains(x.Title, "Order Failed") {
 			t.Errorf("%+v", x)
 		}
@@ -100,7 +118,7 @@ func TestSeveralFindings(t *testing.T) {
 			"AwsAccountId":"12345678901%d","Resources":[{"Type":"AwsAccount","Id":"AWS::::Account:12345678901%d"}]}`, i, i, []string{"LOW", "CRITICAL", "MEDIUM"}[i], i, i))
 	}
 	ev := parse(t, `{"source":"aws.securityhub","detail-type":"Security Hub Findings - Custom Action","detail":{"findings":[`+strings.Join(fs, ",")+`]}}`)
-	x := explainT(t, ev, JA)
+	x := explainT(t, ev, lang.JA)
 	if len(x.Facts) != 3 || x.Severity != SevCritical || !strings.Contains(x.Title, "3 件") {
 		t.Errorf("title %q severity %q facts %d", x.Title, x.Severity, len(x.Facts))
 	}
@@ -131,39 +149,11 @@ func TestInjectionIsInert(t *testing.T) {
 	}
 	d, _ := json.Marshal(detail)
 	ev := parse(t, `{"source":"aws.guardduty","detail-type":"GuardDuty Finding","region":"us-east-1","detail":`+string(d)+`}`)
-	x := explainT(t, ev, EN)
+	x := explainT(t, ev, lang.EN)
 	md := string(RenderMarkdown(x))
 	for _, bad := range []string{"[click](", "![img](", "<script>", "<https://evil", "\n# heading", "`aws iam delete-user`"} {
 		if strings.Contains(md, bad) {
 			t.Errorf("markdown contains live %q", bad)
-		}
-	}
-	slack, err := RenderSlack(x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p struct {
-		Text   string `json:"text"`
-		Blocks []struct {
-			Type string                 `json:"type"`
-			Text *struct{ Text string } `json:"text"`
-		} `json:"blocks"`
-	}
-	if err := json.Unmarshal(slack, &p); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(p.Text, "<!channel>") {
-		t.Error("notification text contains a live mention")
-	}
-	for _, b := range p.Blocks {
-		// Header blocks are plain_text, which Slack never parses for links or mentions.
-		if b.Text == nil || b.Type == "header" {
-			continue
-		}
-		for _, bad := range []string{"<!channel>", "<https://evil", "<script>"} {
-			if strings.Contains(b.Text.Text, bad) {
-				t.Errorf("slack block contains live %q", bad)
-			}
 		}
 	}
 	// The command built from the detector id is quoted, not executable.
@@ -177,74 +167,11 @@ func TestInjectionIsInert(t *testing.T) {
 	}
 }
 
-func TestSlackLimits(t *testing.T) {
-	var fs []string
-	for i := range 60 {
-		fs = append(fs, fmt.Sprintf(`{"Id":"f-%d","Title":"%s","Severity":{"Label":"HIGH"},"Compliance":{"Status":"FAILED","SecurityControlId":"X%d.1"}}`, i, strings.Repeat("T", 2900), i))
-	}
-	ev := parse(t, `{"source":"aws.securityhub","detail-type":"Security Hub Findings - Imported","detail":{"findings":[`+strings.Join(fs, ",")+`]}}`)
-	for _, lang := range []Lang{EN, JA} {
-		x := explainT(t, ev, lang)
-		out, err := RenderSlack(x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p struct {
-			Blocks []struct {
-				Type     string
-				Text     *struct{ Text string }
-				Elements []struct{ Text string }
-			}
-		}
-		if err := json.Unmarshal(out, &p); err != nil {
-			t.Fatal(err)
-		}
-		if len(p.Blocks) > SlackMaxBlocks {
-			t.Errorf("%d blocks", len(p.Blocks))
-		}
-		for _, b := range p.Blocks {
-			if b.Text == nil {
-				continue
-			}
-			n := utf8.RuneCountInString(b.Text.Text)
-			if b.Type == "header" && n > SlackMaxHeaderText || n > SlackMaxSectionText {
-				t.Errorf("%s block of %d characters", b.Type, n)
-			}
-		}
-		last := p.Blocks[len(p.Blocks)-1]
-		if last.Type != "context" || !strings.Contains(last.Elements[0].Text, map[Lang]string{EN: "cut to fit", JA: "省略"}[lang]) {
-			t.Errorf("no truncation note: %+v", last)
-		}
-	}
-}
-
-func TestParseLangFormatEngine(t *testing.T) {
-	if l, err := ParseLang("JA"); err != nil || l != JA {
-		t.Error(l, err)
-	}
-	if _, err := ParseLang("fr"); err == nil || !strings.Contains(err.Error(), "en or ja") {
-		t.Error(err)
-	}
+func TestParseFormat(t *testing.T) {
 	if f, err := ParseFormat("md"); err != nil || f != Markdown {
 		t.Error(f, err)
 	}
-	if _, err := ParseFormat("html"); err == nil || !strings.Contains(err.Error(), "markdown, text, slack or json") {
-		t.Error(err)
-	}
-	if e, err := New("builtin"); err != nil || e.Name() != "builtin" {
-		t.Error(e, err)
-	}
-	// The LLM engines say what is missing.
-	t.Setenv("AWS_REGION", "")
-	t.Setenv("AWS_DEFAULT_REGION", "")
-	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_PROFILE", "")
-	for n, want := range map[string]string{"bedrock": "region is not set", "openai": "model is not set"} {
-		if _, err := New(n); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: %v", n, err)
-		}
-	}
-	if _, err := New("gpt"); err == nil || !strings.Contains(err.Error(), "unknown") {
+	if _, err := ParseFormat("html"); err == nil || !strings.Contains(err.Error(), "markdown, text or json") {
 		t.Error(err)
 	}
 }
@@ -262,8 +189,8 @@ func TestExplainBadDetail(t *testing.T) {
 
 func TestDeterministic(t *testing.T) {
 	for _, s := range samples(t) {
-		a := RenderMarkdown(explainT(t, s.ev, JA))
-		b := RenderMarkdown(explainT(t, s.ev, JA))
+		a := RenderMarkdown(explainT(t, s.ev, lang.JA))
+		b := RenderMarkdown(explainT(t, s.ev, lang.JA))
 		if string(a) != string(b) {
 			t.Errorf("%s: two runs differ", s.name)
 		}

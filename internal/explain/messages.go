@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/vigilhq/vigil/event"
+	"github.com/vigilhq/vigil/internal/lang"
 )
 
 // messages is every sentence, label and heading the built-in engine and the
@@ -17,20 +18,27 @@ type messages interface {
 	notGiven() string
 	severityName(Severity) string
 	severityText(s Severity, given string) string
-	severityGivenOnly(given string) string
+	severityAssessed(s Severity) string
+	risk(r risk) string
+	identity(typ, name string) string
+	resourceType(t string) string
+	value(key, v string) string
+	timeValue(s string) string
 	timeText(t time.Time) string
 	findingN(i int) string
 	notesTitle() string
+	approvalNote() string
 	sourceLabel(LinkSource) string
 	sourceNote(LinkSource) string
 
 	generalResponse(Severity) string
-	generalSteps() []string
+	generalSteps(api bool) []string
 	noKnowledge(kind CodeKind, code string) string
 	noKnowledgeSource(source, detailType string) string
 	resolvedResponse() string
 
 	titleGeneric(source, detailType string) string
+	titleGenericWith(source, title string) string
 	summaryGeneric(f *Facts) string
 
 	titleSecurityHub(f *Facts) string
@@ -43,6 +51,8 @@ type messages interface {
 	complianceWarningResponse() string
 	checkConfigRecordingStep() string
 	followRemediationStep() string
+	inspectResourceStep(name string) string
+	listFailingStep() string
 	linkRecommendation(code string) string
 	linkControlRemediation(id string) string
 	linkControlsReference() string
@@ -51,6 +61,9 @@ type messages interface {
 	summaryGuardDuty(f *Facts) string
 	reviewFindingStep() string
 	archivedNote() string
+	gdDefaultSeverity(s Severity, variable bool) string
+	gdFollowGuide(title string) string
+	gdRetired(typ string) string
 	linkFindingType(t string) string
 	linkFindingTypes() string
 
@@ -94,18 +107,62 @@ type messages interface {
 	accessAnalyzerGetStep() string
 	linkAccessAnalyzer() string
 
-	titleCloudTrail(identityType, eventName, eventSource string) string
-	summaryCloudTrail(f *Facts) string
+	titleCloudTrail(who, eventName, eventSource string, failed, refused bool) string
+	summaryCloudTrail(f *Facts, who string) string
+	cloudTrailAttempted(meaning string) string
+	assessment(s Severity, risks []risk, failed bool) string
+	signInAssessment(s Severity, root, failed, noMFA bool) string
 	cloudTrailRoot(eventName string) string
 	cloudTrailNoMFA() string
-	cloudTrailGeneric() string
-	cloudTrailFailed(code string) string
-	cloudTrailResponse(root bool) string
+	cloudTrailGeneric(eventName string) string
+	cloudTrailFailed(code, message string) string
+	cloudTrailResponse(s Severity, root, failed, refused bool) string
 	cloudTrailConfirmStep() string
-	cloudTrailLookupStep() string
+	cloudTrailActivityStep() string
 	rootMFAStep() string
 	linkRootUser() string
 	linkUserIdentity() string
+	linkAPIReference(operation string) string
+	titleServiceEvent(eventName, eventSource string) string
+	summaryServiceEvent(f *Facts) string
+	serviceEventMeaning(eventName string) string
+	serviceEventStep() string
+	linkCloudTrailEvents() string
+
+	titleSignIn(who string, failed bool) string
+	summarySignIn(f *Facts, who string, failed bool) string
+	signInFailed(root bool, message string) string
+	signInRoot(noMFA bool) string
+	signInNoMFA() string
+	signInOK() string
+	signInResponse(root, failed bool) string
+	signInConfirmStep() string
+	signInActivityStep() string
+	signInMFAStep() string
+	titleSignInOther(who, eventName string) string
+	summarySignInOther(f *Facts, who string) string
+	signInOtherMeaning(eventName string) string
+	linkSignInEvents() string
+
+	titleInsight(eventName, eventSource, insightType, state string) string
+	summaryInsight(f *Facts, eventName, insightType, state string) string
+	insightMeaning(insightType string) string
+	insightResponse(state string) string
+	insightLookupStep(eventName string) string
+	insightCallersStep() string
+	linkInsights() string
+
+	titleInspector(f *Facts) string
+	summaryInspector(f *Facts) string
+	inspectorMeaning(findingType string, exploit bool) string
+	inspectorNoFix() string
+	inspectorResponse(s Severity, exploit bool) string
+	inspectorPatchEC2Step() string
+	inspectorRebuildImageStep() string
+	inspectorLambdaStep() string
+	inspectorRecheckStep() string
+	linkInspector() string
+	linkPatchBaseline() string
 
 	titleInstanceState(id, state string) string
 	summaryInstanceState(f *Facts, id, state string) string
@@ -113,26 +170,27 @@ type messages interface {
 	instanceStateResponse(state string) string
 	whoChangedInstanceStep() string
 	linkInstanceLifecycle() string
-
-	// LLM engines (llm.go)
-	writtenBy(model string, docs bool) string
-	markIdentifier() string
-	markURL() string
-	docsUnavailable(url string, rateLimited bool) string
-	groundingRemoved(ids, urls, commands int) string
-	refusedTools(names string) string
-	modelFallback(model, reason string) string
-	reasonMalformed() string
-	reasonNoAnswer() string
-	reasonError() string
 }
 
-func catalog(l Lang) messages {
-	if l == JA {
+func catalog(l lang.Lang) messages {
+	if l == lang.JA {
 		return ja{}
 	}
 	return en{}
 }
+
+// SectionTitle returns the heading of a section of kind k in l, for
+// engines and renderers outside this package.
+func SectionTitle(l lang.Lang, k SectionKind) string { return catalog(l).sectionTitle(k) }
+
+// ApprovalNote says, in l, that a step's command changes the account and
+// needs approval before anyone runs it.
+func ApprovalNote(l lang.Lang) string { return catalog(l).approvalNote() }
+
+// SourceNote returns what a rendered link says about where it came from,
+// in l, e.g. " (Security Hub control catalog)". It starts with the
+// language's separator.
+func SourceNote(l lang.Lang, s LinkSource) string { return catalog(l).sourceNote(s) }
 
 // labelKeys lists every label key the engine may ask for; tests check that
 // each language has all of them.
@@ -149,6 +207,9 @@ var labelKeys = []string{
 	"health_service", "health_category", "health_scope", "status", "start_time", "end_time",
 	"actions", "conditions", "public", "error", "analyzer",
 	"event_source", "identity", "access_key", "mfa", "session_issuer", "source_ip", "error_message",
+	"identity_type", "invoked_by", "service_event_details", "target_user", "target_role", "target_group", "group", "policy_arn", "created_key", "rule_ids", "cidrs", "ports", "accounts", "version", "mfa_device", "min_password_length", "role", "flow_logs", "disabled", "grantees", "pending_days", "grantee", "changed", "standards", "target", "layers", "parameters", "secrets", "targets", "disabled_reason", "result", "mfa_used", "mfa_type", "login_to", "insight_state", "insight_type", "baseline", "insight_average", "insight_duration", "top_identities", "top_user_agents", "top_errors", "os_user", "query_log_config", "log_destination", "log_group", "trust_anchor", "shared_event_id",
+	"code.vulnerability", "finding_type", "finding_status", "cvss", "vendor_severity", "package", "installed_version", "fixed_version", "file_path", "advisory", "inspector_score", "epss", "exploit_available", "last_exploit", "fix_available", "open_ports", "detector", "cwes", "remediation_text", "event_link", "created_at", "updated_at",
+	"command_line", "kubernetes_user", "kubernetes_workload", "service_account", "images", "privileged", "ecs_task", "task_definition", "function_role", "db_engine", "db_user", "auth_method", "anomaly", "effective_permission", "public_via", "block_public_access_off", "kubernetes_api", "db_logins", "process", "process_sha256", "process_pid", "process_user", "tool", "module", "mount_target", "modifying_process", "malware", "scan_id", "feature",
 }
 
 // jst is Japan Standard Time, fixed at UTC+9 (Japan has no daylight

@@ -37,8 +37,11 @@ var enLabels = map[string]string{
 	"actions_suppressed_by": "Actions suppressed by", "health_service": "Service", "health_category": "Category",
 	"health_scope": "Scope", "status": "Status", "start_time": "Start time", "end_time": "End time",
 	"actions": "Actions", "conditions": "Conditions", "public": "Public", "error": "Error", "analyzer": "Analyzer",
-	"event_source": "Event source", "identity": "Identity", "access_key": "Access key", "mfa": "MFA used",
+	"event_source": "Event source", "identity": "Identity", "access_key": "Access key", "mfa": "MFA-authenticated session",
 	"session_issuer": "Session issuer", "source_ip": "Source IP", "error_message": "Error message",
+	"identity_type": "Identity type", "invoked_by": "Invoked by (AWS service)", "service_event_details": "Service event details (from the event)", "target_user": "Target IAM user", "target_role": "Target IAM role", "target_group": "Target IAM group", "group": "IAM group", "policy_arn": "Policy ARN", "created_key": "Access key created", "rule_ids": "Security group rule IDs", "cidrs": "Source CIDR ranges", "ports": "Ports", "accounts": "Other AWS accounts", "version": "Policy version", "mfa_device": "MFA device", "min_password_length": "Minimum password length", "role": "Role", "flow_logs": "Flow log IDs", "disabled": "Settings turned off", "grantees": "Grantees", "pending_days": "Waiting period (days)", "grantee": "Grantee principal", "changed": "Changed settings", "standards": "Standards", "target": "Target", "layers": "Layers", "parameters": "Parameters", "secrets": "Secrets", "targets": "Targets", "disabled_reason": "Reason given (from the event)", "result": "Result", "mfa_used": "MFA used", "mfa_type": "MFA type", "login_to": "Signed in to", "insight_state": "Insight state", "insight_type": "Insight type", "baseline": "Baseline (average per minute)", "insight_average": "During the insight (average per minute)", "insight_duration": "Duration (minutes)", "top_identities": "Top identities", "top_user_agents": "Top user agents", "top_errors": "Top errors", "os_user": "OS user", "query_log_config": "Query logging configuration", "log_destination": "Log destination", "log_group": "Log group", "trust_anchor": "Trust anchor", "shared_event_id": "Shared event ID",
+	"code.vulnerability": "Vulnerability", "finding_type": "Finding type", "finding_status": "Finding status", "cvss": "CVSS", "vendor_severity": "Vendor severity", "package": "Package", "installed_version": "Installed version", "fixed_version": "Fixed in version", "file_path": "File path", "advisory": "Advisory (from the event)", "inspector_score": "Inspector score", "epss": "EPSS score", "exploit_available": "Exploit available", "last_exploit": "Last known exploit", "fix_available": "Fix available", "open_ports": "Reachable ports", "detector": "Detector", "cwes": "CWE", "remediation_text": "Recommended remediation (from the event)", "event_link": "Link in the event (not AWS documentation)", "created_at": "Created", "updated_at": "Updated",
+	"command_line": "Command line (from the event)", "kubernetes_user": "Kubernetes user", "kubernetes_workload": "Kubernetes workload", "service_account": "Service account", "images": "Container images", "privileged": "Privileged container", "ecs_task": "ECS task", "task_definition": "Task definition", "function_role": "Function role", "db_engine": "Database engine", "db_user": "Database user", "auth_method": "Authentication method", "anomaly": "Unusual activity", "effective_permission": "Effective public access", "public_via": "Public through", "block_public_access_off": "Block Public Access off", "kubernetes_api": "Kubernetes API call", "db_logins": "Logins (successful / failed)", "process": "Process", "process_sha256": "Process SHA-256", "process_pid": "Process ID", "process_user": "Process user", "tool": "Tool", "module": "Kernel module", "mount_target": "Mount target", "modifying_process": "Modifying process", "malware": "Malware found", "scan_id": "Scan ID", "feature": "GuardDuty feature",
 }
 
 func (en) sectionTitle(k SectionKind) string {
@@ -89,13 +92,15 @@ func (m en) severityText(s Severity, given string) string {
 	return m.severityName(s) + " (as given: " + given + ")"
 }
 
-func (en) severityGivenOnly(given string) string {
-	return "not rated by the source (state: " + given + ")"
+func (m en) severityAssessed(s Severity) string {
+	return m.severityName(s) + " (vigil's assessment)"
 }
 
 func (en) timeText(t time.Time) string { return t.Format(time.RFC3339) }
 
 func (en) findingN(i int) string { return fmt.Sprintf("Finding %d", i) }
+
+func (en) approvalNote() string { return "(changes the account: run it only after approval)" }
 
 func (en) notesTitle() string { return "Notes" }
 
@@ -129,7 +134,14 @@ func (en) generalResponse(s Severity) string {
 	return "Confirm whether the activity or configuration is expected; if it is not, fix it and find out how it happened."
 }
 
-func (en) generalSteps() []string {
+func (en) generalSteps(api bool) []string {
+	if !api {
+		return []string{
+			"Check the resources and values listed above against what your team expects.",
+			"Ask the team that owns the source what the event means and who should act on it.",
+			"Fix or contain what is not expected, and record the decision.",
+		}
+	}
 	return []string{
 		"Check the resources and values listed above against what your team expects.",
 		"Find who or what made the change in AWS CloudTrail.",
@@ -149,7 +161,7 @@ func (en) noKnowledge(kind CodeKind, code string) string {
 }
 
 func (en) noKnowledgeSource(source, detailType string) string {
-	return fmt.Sprintf("vigil has no built-in knowledge of %q events from %s: the facts above come from the event envelope, and the response below is general guidance.", detailType, source)
+	return fmt.Sprintf("vigil has no built-in knowledge of %q events from %s: the facts above are what it could read from the event, and the response below is general guidance.", detailType, source)
 }
 
 func (en) resolvedResponse() string {
@@ -158,6 +170,10 @@ func (en) resolvedResponse() string {
 
 func (en) titleGeneric(source, detailType string) string {
 	return detailType + " (" + source + ")"
+}
+
+func (en) titleGenericWith(source, title string) string {
+	return title + " (" + source + ")"
 }
 
 func (en) summaryGeneric(f *Facts) string {
@@ -223,6 +239,14 @@ func (en) checkConfigRecordingStep() string {
 	return "Check that AWS Config is recording in this Region:"
 }
 
+func (en) inspectResourceStep(name string) string {
+	return "Look at the current configuration of " + name + "."
+}
+
+func (en) listFailingStep() string {
+	return "List the resources that fail the same check in this Region (in every account whose findings this Security Hub receives)."
+}
+
 func (en) followRemediationStep() string {
 	return "Follow the remediation guide linked from the finding (see Official documentation)."
 }
@@ -270,10 +294,10 @@ func (en) titleConfig(rule, to string) string {
 	return "AWS Config rule " + rule + ": " + to
 }
 
-func (en) summaryConfig(f *Facts) string {
+func (m en) summaryConfig(f *Facts) string {
 	res := ""
 	if len(f.Resources) > 0 {
-		res = resourceText(f.Resources[0])
+		res = resourceTextIn(m, f.Resources[0])
 	}
 	if f.Change != nil && f.Change.From != "" {
 		return fmt.Sprintf("AWS Config evaluated %s against rule %s: the result changed from %s to %s (account %s, %s).", orDash(res), f.Code.Value, f.Change.From, f.Change.To, orDash(f.Account), orDash(f.Region))
@@ -403,10 +427,10 @@ func (en) titleAccessAnalyzer(resource string, failed bool) string {
 	return "IAM Access Analyzer: access to " + resource + " from outside the zone of trust"
 }
 
-func (en) summaryAccessAnalyzer(f *Facts) string {
+func (m en) summaryAccessAnalyzer(f *Facts) string {
 	res := ""
 	if len(f.Resources) > 0 {
-		res = resourceText(f.Resources[0])
+		res = resourceTextIn(m, f.Resources[0])
 	}
 	return fmt.Sprintf("IAM Access Analyzer reported a finding on %s in account %s, %s.", orDash(res), orDash(f.Account), orDash(f.Region))
 }
@@ -442,16 +466,61 @@ func (en) accessAnalyzerGetStep() string { return "Show the finding:" }
 
 func (en) linkAccessAnalyzer() string { return "Using AWS IAM Access Analyzer" }
 
-func (en) titleCloudTrail(identityType, eventName, eventSource string) string {
-	if identityType == "" {
-		return eventName + " called (" + eventSource + ")"
+func (en) titleCloudTrail(who, eventName, eventSource string, failed, refused bool) string {
+	if failed && !refused {
+		return upperFirst(who) + " tried to call " + eventName + ", which failed (" + eventSource + ")"
 	}
-	return eventName + " called by " + identityType + " (" + eventSource + ")"
+	if failed {
+		return upperFirst(who) + " tried to call " + eventName + " and was refused (" + eventSource + ")"
+	}
+	return upperFirst(who) + " called " + eventName + " (" + eventSource + ")"
 }
 
-func (en) summaryCloudTrail(f *Facts) string {
-	c := f.ct
-	return fmt.Sprintf("CloudTrail recorded a call to %s on %s by an identity of type %s from %s in account %s, %s.", c.EventName, orDash(c.EventSource), orDash(c.UserIdentity.Type), orDash(c.SourceIPAddress), orDash(f.Account), orDash(f.Region))
+func (en) summaryCloudTrail(f *Facts, who string) string {
+	c := f.ct.rec
+	s := fmt.Sprintf("CloudTrail recorded a call to %s (%s) by %s in account %s, %s, from %s.", c.EventName, orDash(c.EventSource), who, orDash(f.Account), orDash(f.Region), orDash(c.SourceIPAddress))
+	if f.ct.failed {
+		return s + " The call failed."
+	}
+	return s + " The call succeeded."
+}
+
+func (en) cloudTrailAttempted(meaning string) string {
+	return "Had it succeeded, this call would have had this effect: " + meaning
+}
+
+func (m en) assessment(s Severity, risks []risk, failed bool) string {
+	var why []string
+	for _, r := range risks {
+		if t := m.risk(r); t != "" {
+			why = append(why, t)
+		}
+	}
+	level := strings.ToLower(m.severityName(s))
+	switch {
+	case len(why) == 0:
+		return "vigil rates this call " + level + ": nothing in its parameters is risky in itself."
+	case failed:
+		return "vigil rates this attempt " + level + ", below what the change itself would warrant because it failed. What was attempted: " + strings.Join(why, " ")
+	}
+	return "vigil rates this call " + level + ": " + strings.Join(why, " ")
+}
+
+func (m en) signInAssessment(s Severity, root, failed, noMFA bool) string {
+	level := "vigil rates this sign-in " + strings.ToLower(m.severityName(s))
+	switch {
+	case root && failed:
+		return level + ": attempts on the root user deserve attention even when they fail."
+	case root && noMFA:
+		return level + ": the root user, without MFA."
+	case root:
+		return level + ": the root user should rarely be used."
+	case failed:
+		return level + ": a single failed sign-in."
+	case noMFA:
+		return level + ": a sign-in without MFA."
+	}
+	return level + "."
 }
 
 func (en) cloudTrailRoot(eventName string) string {
@@ -460,17 +529,34 @@ func (en) cloudTrailRoot(eventName string) string {
 
 func (en) cloudTrailNoMFA() string { return "The session was not authenticated with MFA." }
 
-func (en) cloudTrailGeneric() string {
-	return "A rule matched this API call. vigil cannot tell from the call alone whether it was legitimate: that depends on who made it and why."
+func (en) cloudTrailGeneric(eventName string) string {
+	return "A rule matched this call to " + eventName + ". vigil has no specific knowledge of this API, so it cannot tell from the call alone whether it was legitimate: that depends on who made it and why."
 }
 
-func (en) cloudTrailFailed(code string) string {
-	return "The call failed with error " + code + ": it was attempted but not performed."
+func (en) cloudTrailFailed(code, message string) string {
+	switch {
+	case code != "" && message != "":
+		return "The call failed (" + code + ": " + message + "): it was attempted, but AWS did not perform it."
+	case code != "":
+		return "The call failed with error " + code + ": it was attempted, but AWS did not perform it."
+	case message != "":
+		return "The call failed (" + message + "): it was attempted, but AWS did not perform it."
+	}
+	return "The call failed: it was attempted, but AWS did not perform it."
 }
 
-func (en) cloudTrailResponse(root bool) string {
-	if root {
+func (en) cloudTrailResponse(s Severity, root, failed, refused bool) string {
+	switch {
+	case root:
 		return "Confirm with the account owner that the root user was used on purpose; if not, treat the root credentials as compromised."
+	case failed && !refused:
+		return "Nothing changed: the call failed on its own terms (the error above), not because it was refused. Still find out why the caller tried it, and whether a later attempt succeeded."
+	case failed:
+		return "Nothing changed, but find out why the caller tried: repeated refused calls are typical of stolen credentials being tested."
+	case s == SevCritical || s == SevHigh:
+		return "Confirm with the caller at once that the change was intended. If it was not, reverse it with the steps below and treat the caller's credentials as compromised."
+	case s == SevMedium:
+		return "Confirm with the caller that the change was intended; if it was not, reverse it with the steps below."
 	}
 	return "Confirm that the caller was expected to make this call."
 }
@@ -479,7 +565,9 @@ func (en) cloudTrailConfirmStep() string {
 	return "Confirm who made the call, from the identity and source IP above, and why."
 }
 
-func (en) cloudTrailLookupStep() string { return "Show the full CloudTrail record:" }
+func (en) cloudTrailActivityStep() string {
+	return "See what else the same credentials did recently."
+}
 
 func (en) rootMFAStep() string {
 	return "Make sure the root user has MFA enabled and no access keys."
@@ -488,6 +576,24 @@ func (en) rootMFAStep() string {
 func (en) linkRootUser() string { return "Root user best practices for your AWS account" }
 
 func (en) linkUserIdentity() string { return "CloudTrail userIdentity element" }
+
+func (en) linkAPIReference(operation string) string { return operation + " (API reference)" }
+
+func (en) titleServiceEvent(eventName, eventSource string) string {
+	return "AWS service event " + eventName + " (" + eventSource + ")"
+}
+
+func (en) summaryServiceEvent(f *Facts) string {
+	return fmt.Sprintf("CloudTrail recorded %s, an event that %s itself generated, in account %s, %s. No person or credential called an API here.", f.Code.Value, orDash(f.ct.rec.EventSource), orDash(f.Account), orDash(f.Region))
+}
+
+func (en) serviceEventMeaning(eventName string) string {
+	return "Service events record something AWS did or noticed (for example a snapshot shared with the account being used, or a scheduled action), not a call made with your credentials. vigil has no specific knowledge of " + eventName + "."
+}
+
+func (en) serviceEventStep() string { return "List other events of this name in the region." }
+
+func (en) linkCloudTrailEvents() string { return "AWS service events in CloudTrail" }
 
 func (en) titleInstanceState(id, state string) string {
 	return "EC2 instance " + id + " is " + state
@@ -529,57 +635,224 @@ func orDash(s string) string {
 	return s
 }
 
-// ---- LLM engines ----
+// ---- Console sign-in ----
 
-func (en) markIdentifier() string { return "[unverified ID removed]" }
-
-func (en) markURL() string { return "[unverified link removed]" }
-
-func (en) docsUnavailable(url string, rateLimited bool) string {
-	if rateLimited {
-		return "The AWS documentation lookup (" + url + ") was rate limited, so this explanation uses vigil's built-in knowledge instead of current AWS documentation."
+func (en) titleSignIn(who string, failed bool) string {
+	if failed {
+		return "Failed console sign-in by " + who
 	}
-	return "The AWS documentation lookup (" + url + ") was unavailable, so this explanation uses vigil's built-in knowledge instead of current AWS documentation."
+	return "Console sign-in by " + who
 }
 
-func (en) groundingRemoved(ids, urls, commands int) string {
-	var parts []string
-	if ids > 0 {
-		parts = append(parts, plural(ids, "identifier that is not in the event", "identifiers that are not in the event"))
+func (m en) summarySignIn(f *Facts, who string, failed bool) string {
+	c := f.ct.rec
+	res := "succeeded"
+	if failed {
+		res = "failed"
 	}
-	if urls > 0 {
-		parts = append(parts, plural(urls, "link that came from neither AWS documentation results nor vigil's catalogs", "links that came from neither AWS documentation results nor vigil's catalogs"))
-	}
-	if commands > 0 {
-		parts = append(parts, plural(commands, "command that was not a plain AWS CLI call built from the event", "commands that were not plain AWS CLI calls built from the event"))
-	}
-	return "The grounding check removed from the model's answer " + strings.Join(parts, "; ") + "."
+	return fmt.Sprintf("A sign-in to the AWS Management Console by %s %s, from %s, in account %s.", who, res, orDash(c.SourceIPAddress), orDash(f.Account))
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
+func (en) signInFailed(root bool, message string) string {
+	s := "The sign-in failed"
+	if message != "" {
+		s += " (" + message + ")"
 	}
-	return itoa(n) + " " + many
-}
-
-func (en) refusedTools(names string) string {
-	return "The model asked for tools it was not offered (" + names + "). They were not run: the model only has read-only documentation tools."
-}
-
-func (en) modelFallback(model, reason string) string {
-	return "This is vigil's built-in explanation: the answer of " + model + " could not be used (" + reason + ")."
-}
-
-func (en) reasonMalformed() string { return "it was not in the required format" }
-
-func (en) reasonNoAnswer() string { return "it gave no final answer within the turn limit" }
-
-func (en) reasonError() string { return "the model could not be reached" }
-
-func (en) writtenBy(model string, docs bool) string {
-	if docs {
-		return "Written by " + model + " from the event, vigil's catalogs and AWS documentation search results; every identifier and link was checked against them."
+	s += ": nobody signed in. "
+	if root {
+		return s + "Someone tried the root user's password; repeated failures mean someone is guessing it."
 	}
-	return "Written by " + model + " from the event and vigil's catalogs; every identifier and link was checked against them."
+	return s + "One failure is usually a mistyped password; many, or failures from an unfamiliar address, mean someone is guessing it."
+}
+
+func (en) signInRoot(noMFA bool) string {
+	if noMFA {
+		return "The root user signed in without MFA. The root user has unrestricted access to the account; AWS recommends protecting it with MFA and using it only for the few tasks that require it."
+	}
+	return "The root user signed in (with MFA). The root user has unrestricted access to the account; AWS recommends using it only for the few tasks that require it."
+}
+
+func (en) signInNoMFA() string {
+	return "The user signed in with a password alone, without MFA: a stolen password is enough to do the same."
+}
+
+func (en) signInOK() string { return "The user signed in with MFA." }
+
+func (en) signInResponse(root, failed bool) string {
+	switch {
+	case root && failed:
+		return "Make sure the root user has a strong password and MFA; if the attempts continue, find out where the address comes from."
+	case root:
+		return "Confirm with the account owner that the root user was used on purpose; if not, treat the root credentials as compromised: change the password and review the MFA devices."
+	case failed:
+		return "Confirm with the user whether they mistyped their password; if not, and especially if there are many failures, make sure the user has MFA."
+	}
+	return "Confirm with the user that the sign-in was theirs, from an address you expect."
+}
+
+func (en) signInConfirmStep() string {
+	return "Confirm with the person behind the identity above that the sign-in (and the source IP) was theirs."
+}
+
+func (en) signInActivityStep() string { return "See what the user did after signing in." }
+
+func (en) signInMFAStep() string { return "Check whether the user has an MFA device." }
+
+func (en) titleSignInOther(who, eventName string) string {
+	return "Console sign-in event " + eventName + " for " + who
+}
+
+func (en) summarySignInOther(f *Facts, who string) string {
+	return fmt.Sprintf("CloudTrail recorded the sign-in event %s for %s in account %s, from %s.", f.Code.Value, who, orDash(f.Account), orDash(f.ct.rec.SourceIPAddress))
+}
+
+func (en) signInOtherMeaning(eventName string) string {
+	switch eventName {
+	case "CheckMfa":
+		return "CheckMfa is the MFA check during a console sign-in."
+	case "PasswordUpdated":
+		return "PasswordUpdated means the identity's console password was changed."
+	}
+	return "This is one of the events AWS records during a console sign-in."
+}
+
+func (en) linkSignInEvents() string { return "AWS Management Console sign-in events" }
+
+// ---- CloudTrail Insights ----
+
+func (en) titleInsight(eventName, eventSource, insightType, state string) string {
+	what := "call rate"
+	if insightType == "ApiErrorRateInsight" {
+		what = "error rate"
+	}
+	if state == "End" {
+		return "CloudTrail Insights: unusual " + what + " of " + orDash(eventName) + " ended (" + orDash(eventSource) + ")"
+	}
+	return "CloudTrail Insights: unusual " + what + " of " + orDash(eventName) + " (" + orDash(eventSource) + ")"
+}
+
+func (en) summaryInsight(f *Facts, eventName, insightType, state string) string {
+	what := "calls to"
+	if insightType == "ApiErrorRateInsight" {
+		what = "errors of"
+	}
+	if state == "End" {
+		return fmt.Sprintf("CloudTrail Insights says that the unusual rate of %s %s in account %s, %s, has ended.", what, orDash(eventName), orDash(f.Account), orDash(f.Region))
+	}
+	return fmt.Sprintf("CloudTrail Insights saw the rate of %s %s in account %s, %s, depart from its baseline of the past seven days.", what, orDash(eventName), orDash(f.Account), orDash(f.Region))
+}
+
+func (en) insightMeaning(insightType string) string {
+	if insightType == "ApiErrorRateInsight" {
+		return "More calls than usual are failing. A burst of errors can come from a broken deployment, or from someone trying credentials or permissions they do not have."
+	}
+	return "An API is being called much more often than usual. That can be a new workload or a script gone wrong, or someone enumerating or changing resources in bulk."
+}
+
+func (en) insightResponse(state string) string {
+	if state == "End" {
+		return "The unusual activity is over; if you have not looked at it yet, check who caused it."
+	}
+	return "Find out who is making the calls (the identities above) and whether it was expected."
+}
+
+func (en) insightLookupStep(eventName string) string {
+	return "List the recent " + eventName + " calls and who made them."
+}
+
+func (en) insightCallersStep() string {
+	return "Ask the owners of the identities above what they were doing."
+}
+
+func (en) linkInsights() string { return "Working with CloudTrail Insights" }
+
+// upperFirst starts a sentence or title with a capital letter.
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// ---- Amazon Inspector ----
+
+func (en) titleInspector(f *Facts) string {
+	if f.Code.Value != "" && f.Title != "" && !strings.Contains(f.Title, f.Code.Value) {
+		return "Inspector: " + f.Code.Value + " " + f.Title
+	}
+	return "Inspector: " + firstNonEmpty(f.Title, f.Code.Value, "finding")
+}
+
+func (m en) summaryInspector(f *Facts) string {
+	res := ""
+	if len(f.Resources) > 0 {
+		res = resourceTextIn(m, f.Resources[0])
+	}
+	s := fmt.Sprintf("Amazon Inspector found a vulnerability on %s in account %s, %s, with %s severity.", orDash(res), orDash(f.Account), orDash(f.Region), strings.ToLower(m.severityName(f.Severity)))
+	if f.Code.Value != "" {
+		s = fmt.Sprintf("Amazon Inspector found %s on %s in account %s, %s, with %s severity.", f.Code.Value, orDash(res), orDash(f.Account), orDash(f.Region), strings.ToLower(m.severityName(f.Severity)))
+	}
+	return s
+}
+
+func (en) inspectorMeaning(findingType string, exploit bool) string {
+	var s string
+	switch findingType {
+	case "NETWORK_REACHABILITY":
+		s = "The resource can be reached from the internet or another network on the ports above: anything listening there is exposed."
+	case "CODE_VULNERABILITY":
+		s = "The code of the function has a flaw that an attacker may be able to use."
+	default:
+		s = "A package on the resource has a known vulnerability; until it is updated, an attacker who can reach the vulnerable code may be able to use it."
+	}
+	if exploit {
+		s += " Exploit code for it is publicly available, which makes an attack more likely."
+	}
+	return s
+}
+
+func (en) inspectorNoFix() string {
+	return "No fixed version is available yet. Reduce the exposure (network access, permissions) and watch for a fix."
+}
+
+func (en) inspectorResponse(s Severity, exploit bool) string {
+	if exploit || s == SevCritical || s == SevHigh {
+		return "Update the package to the fixed version soon, starting with resources reachable from the internet."
+	}
+	return "Update the package to the fixed version in your next maintenance window."
+}
+
+func (en) inspectorPatchEC2Step() string {
+	return "Install the available updates on the instance with Systems Manager Patch Manager (this changes the instance: do it in a maintenance window)."
+}
+
+func (en) inspectorRebuildImageStep() string {
+	return "Rebuild the container image with the fixed package version, push it, and redeploy what uses it."
+}
+
+func (en) inspectorLambdaStep() string {
+	return "Update the dependency in the function's deployment package or layer to the fixed version and deploy the function again."
+}
+
+func (en) inspectorRecheckStep() string {
+	return "After the update, check the finding's status: Inspector closes it when it no longer finds the vulnerability."
+}
+
+func (en) linkInspector() string { return "Amazon Inspector findings in EventBridge" }
+
+func (en) linkPatchBaseline() string { return "The AWS-RunPatchBaseline document" }
+
+func (m en) gdDefaultSeverity(s Severity, variable bool) string {
+	if variable {
+		return "GuardDuty's usual severity for this finding type is " + strings.ToLower(m.severityName(s)) + "; it varies with the finding."
+	}
+	return "GuardDuty's severity for this finding type is " + strings.ToLower(m.severityName(s)) + "."
+}
+
+func (en) gdFollowGuide(title string) string {
+	return "Confirm whether the activity was expected. If it was not, follow the GuardDuty guide (" + title + ")."
+}
+
+func (en) gdRetired(typ string) string {
+	return "GuardDuty has retired the finding type " + typ + "; it no longer generates new findings of it."
 }

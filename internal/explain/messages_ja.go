@@ -41,6 +41,9 @@ var jaLabels = map[string]string{
 	"actions": "アクション", "conditions": "条件", "public": "パブリック", "error": "エラー", "analyzer": "アナライザー",
 	"event_source": "イベントソース", "identity": "呼び出し元", "access_key": "アクセスキー", "mfa": "MFA 認証",
 	"session_issuer": "セッション発行元", "source_ip": "送信元 IP", "error_message": "エラーメッセージ",
+	"identity_type": "ID の種類", "invoked_by": "呼び出した AWS のサービス", "service_event_details": "サービスイベントの詳細（イベント本文より）", "target_user": "対象の IAM ユーザー", "target_role": "対象の IAM ロール", "target_group": "対象の IAM グループ", "group": "IAM グループ", "policy_arn": "ポリシー ARN", "created_key": "作成されたアクセスキー", "rule_ids": "セキュリティグループルール ID", "cidrs": "送信元 CIDR", "ports": "ポート", "accounts": "ほかの AWS アカウント", "version": "ポリシーのバージョン", "mfa_device": "MFA デバイス", "min_password_length": "パスワードの最小文字数", "role": "ロール", "flow_logs": "フローログ ID", "disabled": "無効にされた設定", "grantees": "アクセスの付与先", "pending_days": "待機期間（日）", "grantee": "被付与者", "changed": "変更された設定", "standards": "セキュリティ標準", "target": "対象", "layers": "レイヤー", "parameters": "パラメータ", "secrets": "シークレット", "targets": "対象", "disabled_reason": "理由（イベント本文より）", "result": "結果", "mfa_used": "MFA の使用", "mfa_type": "MFA の種類", "login_to": "サインイン先", "insight_state": "インサイトの状態", "insight_type": "インサイトの種類", "baseline": "ベースライン（1 分あたりの平均）", "insight_average": "異常発生時（1 分あたりの平均）", "insight_duration": "継続時間（分）", "top_identities": "主な呼び出し元", "top_user_agents": "主なユーザーエージェント", "top_errors": "主なエラー", "os_user": "OS ユーザー", "query_log_config": "クエリログ記録の設定", "log_destination": "ログの送信先", "log_group": "ロググループ", "trust_anchor": "トラストアンカー", "shared_event_id": "共有イベント ID",
+	"code.vulnerability": "脆弱性", "finding_type": "検出結果の種類", "finding_status": "検出結果のステータス", "cvss": "CVSS", "vendor_severity": "ベンダーの重要度", "package": "パッケージ", "installed_version": "インストール済みのバージョン", "fixed_version": "修正済みのバージョン", "file_path": "ファイルパス", "advisory": "アドバイザリ（イベント記載）", "inspector_score": "Inspector スコア", "epss": "EPSS スコア", "exploit_available": "エクスプロイトの有無", "last_exploit": "最後に確認されたエクスプロイト", "fix_available": "修正の有無", "open_ports": "到達可能なポート", "detector": "検出器", "cwes": "CWE", "remediation_text": "推奨される修復（イベント本文より）", "event_link": "イベント内のリンク（AWS のドキュメントではありません）", "created_at": "作成日時", "updated_at": "更新日時",
+	"command_line": "コマンドライン（イベント本文より）", "kubernetes_user": "Kubernetes ユーザー", "kubernetes_workload": "Kubernetes ワークロード", "service_account": "サービスアカウント", "images": "コンテナイメージ", "privileged": "特権コンテナ", "ecs_task": "ECS タスク", "task_definition": "タスク定義", "function_role": "関数の実行ロール", "db_engine": "データベースエンジン", "db_user": "データベースユーザー", "auth_method": "認証方式", "anomaly": "通常と異なる活動", "effective_permission": "実際の公開状態", "public_via": "公開の経路", "block_public_access_off": "ブロックパブリックアクセスが無効な範囲", "kubernetes_api": "Kubernetes API 呼び出し", "db_logins": "ログイン（成功 / 失敗）", "process": "プロセス", "process_sha256": "プロセスの SHA-256", "process_pid": "プロセス ID", "process_user": "プロセスの実行ユーザー", "tool": "ツール", "module": "カーネルモジュール", "mount_target": "マウント先", "modifying_process": "変更したプロセス", "malware": "検出されたマルウェア", "scan_id": "スキャン ID", "feature": "GuardDuty の機能",
 }
 
 func (ja) sectionTitle(k SectionKind) string {
@@ -91,8 +94,8 @@ func (m ja) severityText(s Severity, given string) string {
 	return m.severityName(s) + "（元の値: " + given + "）"
 }
 
-func (ja) severityGivenOnly(given string) string {
-	return "送信元による評価なし（状態: " + given + "）"
+func (m ja) severityAssessed(s Severity) string {
+	return m.severityName(s) + "（vigil の評価）"
 }
 
 func (ja) timeText(t time.Time) string {
@@ -100,6 +103,10 @@ func (ja) timeText(t time.Time) string {
 }
 
 func (ja) findingN(i int) string { return fmt.Sprintf("検出結果 %d", i) }
+
+func (ja) approvalNote() string {
+	return "（アカウントを変更するコマンドです。承認を得てから実行してください）"
+}
 
 func (ja) notesTitle() string { return "補足" }
 
@@ -133,7 +140,14 @@ func (ja) generalResponse(s Severity) string {
 	return "活動や設定が想定どおりのものか確認してください。想定外であれば修正し、原因を調べます。"
 }
 
-func (ja) generalSteps() []string {
+func (ja) generalSteps(api bool) []string {
+	if !api {
+		return []string{
+			"上記のリソースと値が、チームの想定と一致しているか確認します。",
+			"イベントの送信元を管理するチームに、イベントの意味と誰が対応すべきかを確認します。",
+			"想定外のものは修正または封じ込めを行い、判断の内容を記録します。",
+		}
+	}
 	return []string{
 		"上記のリソースと値が、チームの想定と一致しているか確認します。",
 		"AWS CloudTrail で、誰が（何が）変更を行ったのかを確認します。",
@@ -153,7 +167,7 @@ func (ja) noKnowledge(kind CodeKind, code string) string {
 }
 
 func (ja) noKnowledgeSource(source, detailType string) string {
-	return fmt.Sprintf("%s からの「%s」イベントについて、vigil には組み込みの知識がありません。上記の事実はイベントのエンベロープから取得したもので、以下の対応は一般的な指針です。", source, detailType)
+	return fmt.Sprintf("%s からの「%s」イベントについて、vigil には組み込みの知識がありません。上記の事実はイベントから読み取れた範囲のもので、以下の対応は一般的な指針です。", source, detailType)
 }
 
 func (ja) resolvedResponse() string {
@@ -162,6 +176,10 @@ func (ja) resolvedResponse() string {
 
 func (ja) titleGeneric(source, detailType string) string {
 	return detailType + "（" + source + "）"
+}
+
+func (ja) titleGenericWith(source, title string) string {
+	return title + "（" + source + "）"
 }
 
 func (ja) summaryGeneric(f *Facts) string {
@@ -227,6 +245,14 @@ func (ja) checkConfigRecordingStep() string {
 	return "このリージョンで AWS Config が記録中であることを確認します。"
 }
 
+func (ja) inspectResourceStep(name string) string {
+	return padJA(name) + "の現在の設定を確認します。"
+}
+
+func (ja) listFailingStep() string {
+	return "同じチェックに不合格となっているリソースを、このリージョンで一覧表示します（この Security Hub が検出結果を受け取るすべてのアカウントが対象です）。"
+}
+
 func (ja) followRemediationStep() string {
 	return "検出結果にリンクされている修復ガイド（「公式ドキュメント」を参照）の手順に従います。"
 }
@@ -281,10 +307,10 @@ func (ja) titleConfig(rule, to string) string {
 	return "AWS Config ルール " + rule + " の評価が " + to + " になりました"
 }
 
-func (ja) summaryConfig(f *Facts) string {
+func (m ja) summaryConfig(f *Facts) string {
 	res := ""
 	if len(f.Resources) > 0 {
-		res = resourceText(f.Resources[0])
+		res = resourceTextIn(m, f.Resources[0])
 	}
 	if f.Change != nil && f.Change.From != "" {
 		return fmt.Sprintf("AWS Config がルール %s で %s を評価し、結果が %s から %s に変わりました（アカウント %s、%s）。", f.Code.Value, orDash(res), f.Change.From, f.Change.To, orDash(f.Account), orDash(f.Region))
@@ -416,10 +442,10 @@ func (ja) titleAccessAnalyzer(resource string, failed bool) string {
 	return "IAM Access Analyzer: 信頼ゾーンの外部から " + resource + " へのアクセス"
 }
 
-func (ja) summaryAccessAnalyzer(f *Facts) string {
+func (m ja) summaryAccessAnalyzer(f *Facts) string {
 	res := ""
 	if len(f.Resources) > 0 {
-		res = resourceText(f.Resources[0])
+		res = resourceTextIn(m, f.Resources[0])
 	}
 	return fmt.Sprintf("IAM Access Analyzer が、アカウント %s（%s）の %s について検出結果を報告しました。", orDash(f.Account), orDash(f.Region), orDash(res))
 }
@@ -455,16 +481,60 @@ func (ja) accessAnalyzerGetStep() string { return "検出結果を表示しま�
 
 func (ja) linkAccessAnalyzer() string { return "AWS IAM Access Analyzer の使用" }
 
-func (ja) titleCloudTrail(identityType, eventName, eventSource string) string {
-	if identityType == "" {
-		return eventName + " が呼び出されました（" + eventSource + "）"
+func (ja) titleCloudTrail(who, eventName, eventSource string, failed, refused bool) string {
+	if failed && !refused {
+		return padJA(who) + "による " + eventName + " の呼び出しが失敗しました（" + eventSource + "）"
 	}
-	return identityType + " が " + eventName + " を呼び出しました（" + eventSource + "）"
+	if failed {
+		return padJA(who) + "による " + eventName + " の呼び出しが拒否されました（" + eventSource + "）"
+	}
+	return padJA(who) + "が " + eventName + " を呼び出しました（" + eventSource + "）"
 }
 
-func (ja) summaryCloudTrail(f *Facts) string {
-	c := f.ct
-	return fmt.Sprintf("CloudTrail が、アカウント %s（%s）で %s の ID による %s（%s）の呼び出しを記録しました。送信元 IP は %s です。", orDash(f.Account), orDash(f.Region), orDash(c.UserIdentity.Type), c.EventName, orDash(c.EventSource), orDash(c.SourceIPAddress))
+func (ja) summaryCloudTrail(f *Facts, who string) string {
+	c := f.ct.rec
+	s := fmt.Sprintf("CloudTrail が、アカウント %s（%s）での%sによる %s（%s）の呼び出しを記録しました。送信元 IP は %s です。", orDash(f.Account), orDash(f.Region), spaceJA(who), c.EventName, orDash(c.EventSource), orDash(c.SourceIPAddress))
+	if f.ct.failed {
+		return s + "呼び出しは失敗しています。"
+	}
+	return s + "呼び出しは成功しています。"
+}
+
+func (ja) cloudTrailAttempted(meaning string) string {
+	return "成功していれば、次の変更が行われるところでした: " + meaning
+}
+
+func (m ja) assessment(s Severity, risks []risk, failed bool) string {
+	var why []string
+	for _, r := range risks {
+		if t := m.risk(r); t != "" {
+			why = append(why, t)
+		}
+	}
+	switch {
+	case len(why) == 0:
+		return "vigil の評価は「" + m.severityName(s) + "」です。パラメータそのものに危険な点はありません。"
+	case failed:
+		return "vigil の評価は「" + m.severityName(s) + "」です。失敗した試行のため、変更そのものより 1 段階低く評価しています。試みられた内容: " + strings.Join(why, "")
+	}
+	return "vigil の評価は「" + m.severityName(s) + "」です。" + strings.Join(why, "")
+}
+
+func (m ja) signInAssessment(s Severity, root, failed, noMFA bool) string {
+	level := "vigil の評価は「" + m.severityName(s) + "」です。"
+	switch {
+	case root && failed:
+		return level + "ルートユーザーへのサインイン試行は、失敗していても注意が必要です。"
+	case root && noMFA:
+		return level + "ルートユーザーが MFA なしで使われています。"
+	case root:
+		return level + "ルートユーザーは、使う機会がほとんどないはずのものです。"
+	case failed:
+		return level + "1 回のサインイン失敗です。"
+	case noMFA:
+		return level + "MFA を使わないサインインです。"
+	}
+	return level
 }
 
 func (ja) cloudTrailRoot(eventName string) string {
@@ -475,27 +545,44 @@ func (ja) cloudTrailNoMFA() string {
 	return "このセッションは MFA で認証されていません。"
 }
 
-func (ja) cloudTrailGeneric() string {
-	return "この API 呼び出しがルールに一致しました。正当な呼び出しかどうかは、誰が何のために行ったかによるため、呼び出しの内容だけでは vigil は判断できません。"
+func (ja) cloudTrailGeneric(eventName string) string {
+	return "この " + eventName + " の呼び出しがルールに一致しました。vigil はこの API について個別の知識を持たないため、正当な呼び出しかどうかは呼び出しの内容だけでは判断できません。誰が何のために行ったかによります。"
 }
 
-func (ja) cloudTrailFailed(code string) string {
-	return "呼び出しはエラー " + code + " で失敗しています。試行はされましたが、操作は実行されていません。"
+func (ja) cloudTrailFailed(code, message string) string {
+	switch {
+	case code != "" && message != "":
+		return "呼び出しは失敗しています（" + code + ": " + message + "）。試行はされましたが、AWS は操作を実行していません。"
+	case code != "":
+		return "呼び出しはエラー " + code + " で失敗しています。試行はされましたが、AWS は操作を実行していません。"
+	case message != "":
+		return "呼び出しは失敗しています（" + message + "）。試行はされましたが、AWS は操作を実行していません。"
+	}
+	return "呼び出しは失敗しています。試行はされましたが、AWS は操作を実行していません。"
 }
 
-func (ja) cloudTrailResponse(root bool) string {
-	if root {
+func (ja) cloudTrailResponse(s Severity, root, failed, refused bool) string {
+	switch {
+	case root:
 		return "アカウントの管理者に、ルートユーザーを意図して使ったのか確認してください。意図したものでなければ、ルートユーザーの認証情報が侵害されたものとして扱います。"
+	case failed && !refused:
+		return "変更は行われていません。権限で拒否されたのではなく、上記のエラーで失敗しています。それでも、呼び出し元がなぜ試みたのか、その後の再試行が成功していないかを確認してください。"
+	case failed:
+		return "変更は行われていませんが、呼び出し元がなぜ試みたのかを確認してください。拒否された呼び出しの繰り返しは、盗まれた認証情報を試すときの典型的な挙動です。"
+	case s == SevCritical || s == SevHigh:
+		return "ただちに呼び出し元に、意図した変更か確認してください。意図したものでなければ、以下の手順で元に戻し、呼び出し元の認証情報が侵害されたものとして扱います。"
+	case s == SevMedium:
+		return "呼び出し元に、意図した変更か確認してください。意図したものでなければ、以下の手順で元に戻します。"
 	}
 	return "呼び出し元がこの操作を行うことが想定されていたか確認してください。"
 }
 
 func (ja) cloudTrailConfirmStep() string {
-	return "上記の ID と送信元 IP から、誰が何のために呼び出したのかを確認します。"
+	return "上記の呼び出し元と送信元 IP から、誰が何のために呼び出したのかを確認します。"
 }
 
-func (ja) cloudTrailLookupStep() string {
-	return "CloudTrail のレコード全体を表示します。"
+func (ja) cloudTrailActivityStep() string {
+	return "同じ認証情報で最近ほかに何が行われたかを確認します。"
 }
 
 func (ja) rootMFAStep() string {
@@ -508,12 +595,34 @@ func (ja) linkRootUser() string {
 
 func (ja) linkUserIdentity() string { return "CloudTrail の userIdentity 要素" }
 
-func (ja) titleInstanceState(id, state string) string {
-	return "EC2 インスタンス " + id + " が " + state + " 状態になりました"
+func (ja) linkAPIReference(operation string) string {
+	return operation + "（API リファレンス）"
 }
 
-func (ja) summaryInstanceState(f *Facts, id, state string) string {
-	return fmt.Sprintf("アカウント %s（%s）の EC2 インスタンス %s の状態が %s に変わりました。", orDash(f.Account), orDash(f.Region), orDash(id), orDash(state))
+func (ja) titleServiceEvent(eventName, eventSource string) string {
+	return "AWS サービスイベント " + eventName + "（" + eventSource + "）"
+}
+
+func (ja) summaryServiceEvent(f *Facts) string {
+	return fmt.Sprintf("CloudTrail が、アカウント %s（%s）で、%s 自身が生成したイベント %s を記録しました。人や認証情報による API 呼び出しではありません。", orDash(f.Account), orDash(f.Region), orDash(f.ct.rec.EventSource), f.Code.Value)
+}
+
+func (ja) serviceEventMeaning(eventName string) string {
+	return "サービスイベントは、AWS が自ら行ったことや検知したこと（共有されたスナップショットの利用、スケジュールされた処理など）を記録するもので、お客様の認証情報による呼び出しではありません。vigil は " + eventName + " について個別の知識を持っていません。"
+}
+
+func (ja) serviceEventStep() string {
+	return "このリージョンで同じ名前のイベントをほかに確認します。"
+}
+
+func (ja) linkCloudTrailEvents() string { return "CloudTrail の AWS サービスイベント" }
+
+func (m ja) titleInstanceState(id, state string) string {
+	return "EC2 インスタンス " + id + " が" + spaceJA(padJA(m.value("instance_state", state))) + "状態になりました"
+}
+
+func (m ja) summaryInstanceState(f *Facts, id, state string) string {
+	return fmt.Sprintf("アカウント %s（%s）の EC2 インスタンス %s の状態が%sに変わりました。", orDash(f.Account), orDash(f.Region), orDash(id), spaceJA(padJA(m.value("instance_state", orDash(state)))))
 }
 
 func (ja) instanceStateMeaning(state string) string {
@@ -543,52 +652,245 @@ func (ja) whoChangedInstanceStep() string {
 
 func (ja) linkInstanceLifecycle() string { return "Amazon EC2 インスタンスの状態の変化" }
 
-// ---- LLM engines ----
+// ---- コンソールへのサインイン ----
 
-func (ja) markIdentifier() string { return "［未確認の ID を削除］" }
-
-func (ja) markURL() string { return "［未確認のリンクを削除］" }
-
-func (ja) docsUnavailable(url string, rateLimited bool) string {
-	if rateLimited {
-		return "AWS ドキュメント検索（" + url + "）がレート制限中だったため、この説明は最新の AWS ドキュメントではなく vigil の組み込み知識にもとづいています。"
+func (ja) titleSignIn(who string, failed bool) string {
+	if failed {
+		return padJA(who) + "のコンソールサインインに失敗しました"
 	}
-	return "AWS ドキュメント検索（" + url + "）を利用できなかったため、この説明は最新の AWS ドキュメントではなく vigil の組み込み知識にもとづいています。"
+	return padJA(who) + "がコンソールにサインインしました"
 }
 
-func (ja) groundingRemoved(ids, urls, commands int) string {
-	var parts []string
-	if ids > 0 {
-		parts = append(parts, "イベントにない識別子 "+itoa(ids)+" 件")
+func (ja) summarySignIn(f *Facts, who string, failed bool) string {
+	c := f.ct.rec
+	res := "成功しました"
+	if failed {
+		res = "失敗しました"
 	}
-	if urls > 0 {
-		parts = append(parts, "AWS ドキュメント検索結果にも vigil のカタログにもないリンク "+itoa(urls)+" 件")
-	}
-	if commands > 0 {
-		parts = append(parts, "イベントの値だけで組み立てた単一の AWS CLI 呼び出しではないコマンド "+itoa(commands)+" 件")
-	}
-	return "根拠チェックにより、モデルの回答から" + strings.Join(parts, "、") + "を削除しました。"
+	return fmt.Sprintf("アカウント %s で、%sによる AWS マネジメントコンソールへのサインインが%s。送信元 IP は %s です。", orDash(f.Account), padJA(who), res, orDash(c.SourceIPAddress))
 }
 
-func (ja) refusedTools(names string) string {
-	return "モデルが提供されていないツール（" + names + "）を要求しましたが、実行していません。モデルが使えるのは読み取り専用のドキュメントツールだけです。"
-}
-
-func (ja) modelFallback(model, reason string) string {
-	return "これは vigil の組み込みエンジンによる説明です。" + model + " の回答は使用できませんでした（" + reason + "）。"
-}
-
-func (ja) reasonMalformed() string { return "回答が所定の形式ではありませんでした" }
-
-func (ja) reasonNoAnswer() string {
-	return "規定の回数内に最終回答がありませんでした"
-}
-
-func (ja) reasonError() string { return "モデルに接続できませんでした" }
-
-func (ja) writtenBy(model string, docs bool) string {
-	if docs {
-		return "この説明は " + model + " が、イベント、vigil のカタログ、AWS ドキュメント検索の結果をもとに作成しました。識別子とリンクはすべてそれらと照合済みです。"
+func (ja) signInFailed(root bool, message string) string {
+	s := "サインインは失敗しています"
+	if message != "" {
+		s += "（" + message + "）"
 	}
-	return "この説明は " + model + " が、イベントと vigil のカタログをもとに作成しました。識別子とリンクはすべてそれらと照合済みです。"
+	s += "。サインインした者はいません。"
+	if root {
+		return s + "何者かがルートユーザーのパスワードを試しています。失敗が繰り返されている場合は、パスワードを推測されています。"
+	}
+	return s + "1 回だけならパスワードの入力ミスがほとんどですが、何度も失敗している場合や、見慣れないアドレスからの失敗であれば、パスワードを推測されています。"
+}
+
+func (ja) signInRoot(noMFA bool) string {
+	if noMFA {
+		return "ルートユーザーが MFA を使わずにサインインしました。ルートユーザーはアカウントに対して無制限の権限を持つため、AWS は MFA で保護し、必要な一部の作業以外では使わないよう推奨しています。"
+	}
+	return "ルートユーザーが（MFA を使って）サインインしました。ルートユーザーはアカウントに対して無制限の権限を持つため、AWS は必要な一部の作業以外では使わないよう推奨しています。"
+}
+
+func (ja) signInNoMFA() string {
+	return "MFA を使わず、パスワードだけでサインインしています。パスワードが盗まれれば、同じようにサインインされてしまいます。"
+}
+
+func (ja) signInOK() string { return "MFA を使ってサインインしています。" }
+
+func (ja) signInResponse(root, failed bool) string {
+	switch {
+	case root && failed:
+		return "ルートユーザーに強固なパスワードと MFA が設定されていることを確認してください。試行が続くようであれば、送信元アドレスの出どころを調べます。"
+	case root:
+		return "アカウントの管理者に、ルートユーザーを意図して使ったのか確認してください。意図したものでなければ、ルートユーザーの認証情報が侵害されたものとして扱い、パスワードを変更して MFA デバイスを確認します。"
+	case failed:
+		return "本人にパスワードの入力ミスか確認してください。そうでなければ（特に失敗が多い場合は）、ユーザーに MFA が設定されていることを確認します。"
+	}
+	return "本人に、想定どおりのアドレスからの本人によるサインインか確認してください。"
+}
+
+func (ja) signInConfirmStep() string {
+	return "上記の ID の本人に、このサインイン（と送信元 IP）が本人によるものか確認します。"
+}
+
+func (ja) signInActivityStep() string {
+	return "サインイン後にユーザーが何を行ったかを確認します。"
+}
+
+func (ja) signInMFAStep() string {
+	return "ユーザーに MFA デバイスがあるか確認します。"
+}
+
+func (ja) titleSignInOther(who, eventName string) string {
+	return padJA(who) + "のコンソールサインインイベント " + eventName
+}
+
+func (ja) summarySignInOther(f *Facts, who string) string {
+	return fmt.Sprintf("CloudTrail が、アカウント %s で%sのサインインイベント %s を記録しました。送信元 IP は %s です。", orDash(f.Account), spaceJA(who), f.Code.Value, orDash(f.ct.rec.SourceIPAddress))
+}
+
+func (ja) signInOtherMeaning(eventName string) string {
+	switch eventName {
+	case "CheckMfa":
+		return "CheckMfa は、コンソールへのサインイン時の MFA 確認です。"
+	case "PasswordUpdated":
+		return "PasswordUpdated は、この ID のコンソールパスワードが変更されたことを示します。"
+	}
+	return "コンソールへのサインインの過程で AWS が記録するイベントの 1 つです。"
+}
+
+func (ja) linkSignInEvents() string {
+	return "AWS マネジメントコンソールのサインインイベント"
+}
+
+// ---- CloudTrail Insights ----
+
+func (ja) titleInsight(eventName, eventSource, insightType, state string) string {
+	what := "呼び出し回数"
+	if insightType == "ApiErrorRateInsight" {
+		what = "エラー率"
+	}
+	if state == "End" {
+		return "CloudTrail Insights: " + orDash(eventName) + " の" + what + "の異常が終わりました（" + orDash(eventSource) + "）"
+	}
+	return "CloudTrail Insights: " + orDash(eventName) + " の" + what + "が通常と異なります（" + orDash(eventSource) + "）"
+}
+
+func (ja) summaryInsight(f *Facts, eventName, insightType, state string) string {
+	what := "呼び出し回数"
+	if insightType == "ApiErrorRateInsight" {
+		what = "エラー率"
+	}
+	if state == "End" {
+		return fmt.Sprintf("CloudTrail Insights によると、アカウント %s（%s）での %s の%sの異常は終わりました。", orDash(f.Account), orDash(f.Region), orDash(eventName), what)
+	}
+	return fmt.Sprintf("CloudTrail Insights が、アカウント %s（%s）で %s の%sが過去 7 日間のベースラインから外れたことを検知しました。", orDash(f.Account), orDash(f.Region), orDash(eventName), what)
+}
+
+func (ja) insightMeaning(insightType string) string {
+	if insightType == "ApiErrorRateInsight" {
+		return "いつもより多くの呼び出しが失敗しています。デプロイの不具合でも起こりますが、何者かが持っていない認証情報や権限を試している場合にも起こります。"
+	}
+	return "API がいつもよりはるかに多く呼び出されています。新しいワークロードやスクリプトの誤動作でも起こりますが、何者かがリソースを一括で列挙・変更している場合にも起こります。"
+}
+
+func (ja) insightResponse(state string) string {
+	if state == "End" {
+		return "異常な活動は終わっています。まだ確認していなければ、誰が原因だったかを確認してください。"
+	}
+	return "誰が呼び出しているのか（上記の ID）と、それが想定どおりかを確認してください。"
+}
+
+func (ja) insightLookupStep(eventName string) string {
+	return "最近の " + eventName + " の呼び出しと、その呼び出し元を一覧にします。"
+}
+
+func (ja) insightCallersStep() string {
+	return "上記の ID の管理者に、何をしていたのかを確認します。"
+}
+
+func (ja) linkInsights() string { return "CloudTrail Insights の使用" }
+
+// padJA returns s followed by a space when it ends with a letter or digit
+// of the Latin alphabet, as Japanese text sets words apart from
+// identifiers: "IAM ユーザー alice が" but "ルートユーザーが".
+func padJA(s string) string {
+	if s != "" && isLatin(s[len(s)-1]) {
+		return s + " "
+	}
+	return s
+}
+
+// spaceJA also puts a space before s when it starts with a Latin letter
+// or digit.
+func spaceJA(s string) string {
+	if s != "" && isLatin(s[0]) {
+		s = " " + s
+	}
+	return padJA(s)
+}
+
+func isLatin(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == ')'
+}
+
+// ---- Amazon Inspector ----
+
+func (ja) titleInspector(f *Facts) string {
+	if f.Code.Value != "" && f.Title != "" && !strings.Contains(f.Title, f.Code.Value) {
+		return "Inspector: " + f.Code.Value + " " + f.Title
+	}
+	return "Inspector: " + firstNonEmpty(f.Title, f.Code.Value, "検出結果")
+}
+
+func (m ja) summaryInspector(f *Facts) string {
+	res := ""
+	if len(f.Resources) > 0 {
+		res = resourceTextIn(m, f.Resources[0])
+	}
+	what := "脆弱性"
+	if f.Code.Value != "" {
+		what = "脆弱性 " + f.Code.Value
+	}
+	return fmt.Sprintf("Amazon Inspector が、アカウント %s（%s）の %s で%sを検出しました。重要度は「%s」です。", orDash(f.Account), orDash(f.Region), orDash(res), spaceJA(what), m.severityName(f.Severity))
+}
+
+func (ja) inspectorMeaning(findingType string, exploit bool) string {
+	var s string
+	switch findingType {
+	case "NETWORK_REACHABILITY":
+		s = "このリソースには、上記のポートでインターネットや他のネットワークから到達できます。そこで待ち受けているものは外部にさらされています。"
+	case "CODE_VULNERABILITY":
+		s = "関数のコードに、攻撃者に悪用されるおそれのある欠陥があります。"
+	default:
+		s = "リソース上のパッケージに既知の脆弱性があります。更新するまでは、脆弱なコードに到達できる攻撃者に悪用されるおそれがあります。"
+	}
+	if exploit {
+		s += "攻撃コードが公開されているため、攻撃を受ける可能性が高まっています。"
+	}
+	return s
+}
+
+func (ja) inspectorNoFix() string {
+	return "修正済みのバージョンはまだ提供されていません。ネットワークからの到達範囲や権限を絞ってさらされる範囲を小さくし、修正の提供を待ってください。"
+}
+
+func (ja) inspectorResponse(s Severity, exploit bool) string {
+	if exploit || s == SevCritical || s == SevHigh {
+		return "インターネットから到達できるリソースを優先して、早めにパッケージを修正済みのバージョンに更新してください。"
+	}
+	return "次のメンテナンス時間帯に、パッケージを修正済みのバージョンに更新してください。"
+}
+
+func (ja) inspectorPatchEC2Step() string {
+	return "Systems Manager Patch Manager で、インスタンスに更新をインストールします（インスタンスに変更を加えるため、メンテナンス時間帯に実施します）。"
+}
+
+func (ja) inspectorRebuildImageStep() string {
+	return "修正済みのバージョンのパッケージでコンテナイメージをビルドし直してプッシュし、そのイメージを使っているサービスを再デプロイします。"
+}
+
+func (ja) inspectorLambdaStep() string {
+	return "関数のデプロイパッケージまたはレイヤーの依存関係を修正済みのバージョンに更新し、関数をデプロイし直します。"
+}
+
+func (ja) inspectorRecheckStep() string {
+	return "更新後、検出結果のステータスを確認します。脆弱性が検出されなくなると、Inspector が検出結果をクローズします。"
+}
+
+func (ja) linkInspector() string { return "EventBridge での Amazon Inspector の検出結果" }
+
+func (ja) linkPatchBaseline() string { return "AWS-RunPatchBaseline ドキュメント" }
+
+func (m ja) gdDefaultSeverity(s Severity, variable bool) string {
+	if variable {
+		return "この検出結果タイプの GuardDuty での通常の重要度は「" + m.severityName(s) + "」です（検出結果によって変わります）。"
+	}
+	return "この検出結果タイプの GuardDuty での重要度は「" + m.severityName(s) + "」です。"
+}
+
+func (ja) gdFollowGuide(title string) string {
+	return "想定された活動か確認してください。想定外であれば、GuardDuty のガイド（" + title + "）に従って対応します。"
+}
+
+func (ja) gdRetired(typ string) string {
+	return "検出結果タイプ " + typ + " は GuardDuty で廃止されており、新しい検出結果は生成されません。"
 }

@@ -6,29 +6,28 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // Format is an output format for Render.
 type Format string
 
-// The output formats.
+// The output formats. (A Slack Block Kit payload is built by
+// internal/notify/slack, which owns everything Slack.)
 const (
 	Markdown Format = "markdown" // GitHub-flavoured Markdown, for tickets and chat
 	Text     Format = "text"     // plain text, for email
-	Slack    Format = "slack"    // a Slack Block Kit message payload ({"text","blocks"})
 	JSON     Format = "json"     // the Explanation itself
 )
 
 // ParseFormat accepts a Format name and names the choices otherwise.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
-	case Markdown, Text, Slack, JSON:
+	case Markdown, Text, JSON:
 		return f, nil
 	case "md":
 		return Markdown, nil
 	}
-	return "", fmt.Errorf("format %q is not supported: use markdown, text, slack or json", s)
+	return "", fmt.Errorf("format %q is not supported: use markdown, text or json", s)
 }
 
 // Render writes x to w in format f.
@@ -40,12 +39,10 @@ func Render(w io.Writer, x *Explanation, f Format) error {
 		b = RenderMarkdown(x)
 	case Text:
 		b = RenderText(x)
-	case Slack:
-		b, err = RenderSlack(x)
 	case JSON:
 		b, err = marshalJSON(x)
 	default:
-		return fmt.Errorf("format %q is not supported: use markdown, text, slack or json", f)
+		return fmt.Errorf("format %q is not supported: use markdown, text or json", f)
 	}
 	if err != nil {
 		return err
@@ -104,6 +101,9 @@ func RenderMarkdown(x *Explanation) []byte {
 		for i, st := range s.Steps {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, mdText(st.Text))
 			if st.Command != "" {
+				if st.NeedsApproval {
+					fmt.Fprintf(&b, "   _%s_\n", mdText(m.approvalNote()))
+				}
 				f := fence(st.Command)
 				fmt.Fprintf(&b, "   %ssh\n   %s\n   %s\n", f, strings.ReplaceAll(st.Command, "\n", " "), f)
 			}
@@ -164,6 +164,9 @@ func RenderText(x *Explanation) []byte {
 		for i, st := range s.Steps {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, line(st.Text))
 			if st.Command != "" {
+				if st.NeedsApproval {
+					fmt.Fprintf(&b, "   %s\n", m.approvalNote())
+				}
 				fmt.Fprintf(&b, "   $ %s\n", line(st.Command))
 			}
 		}
@@ -186,87 +189,6 @@ func RenderText(x *Explanation) []byte {
 	return tidy(b.Bytes())
 }
 
-// Slack limits, from the Block Kit reference.
-const (
-	SlackMaxBlocks      = 50
-	SlackMaxSectionText = 3000
-	SlackMaxHeaderText  = 150
-)
-
-var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-// slackText escapes event and catalog text for mrkdwn, so nothing in it can
-// become a link, a mention or markup.
-func slackText(s string) string { return slackEscaper.Replace(strings.ReplaceAll(s, "\n", " ")) }
-
-type slackBlock struct {
-	Type     string         `json:"type"`
-	Text     *slackTextObj  `json:"text,omitempty"`
-	Elements []slackTextObj `json:"elements,omitempty"`
-}
-
-type slackTextObj struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
-}
-
-// RenderSlack renders x as a Slack message payload with Block Kit blocks,
-// within Slack's limits: at most 50 blocks, 3000 characters per section
-// text and 150 per header. What does not fit is cut, and the message says
-// so.
-func RenderSlack(x *Explanation) ([]byte, error) {
-	m := catalog(x.Lang)
-	var blocks []slackBlock
-	blocks = append(blocks, slackBlock{Type: "header", Text: &slackTextObj{Type: "plain_text", Text: truncate(strings.ReplaceAll(x.Title, "\n", " "), SlackMaxHeaderText)}})
-	section := func(lines []string) {
-		for _, chunk := range chunkLines(lines, SlackMaxSectionText) {
-			blocks = append(blocks, slackBlock{Type: "section", Text: &slackTextObj{Type: "mrkdwn", Text: chunk}})
-		}
-	}
-	for _, s := range x.Sections {
-		lines := []string{"*" + slackText(s.Title) + "*"}
-		for _, p := range s.Paragraphs {
-			lines = append(lines, slackText(p))
-		}
-		for _, f := range s.Fields {
-			lines = append(lines, "• *"+slackText(f.Label)+":* "+slackText(f.Value))
-		}
-		for _, q := range s.Quotes {
-			lines = append(lines, "> _"+slackText(q.Label)+":_ "+slackText(q.Text))
-		}
-		for i, st := range s.Steps {
-			l := fmt.Sprintf("%d. %s", i+1, slackText(st.Text))
-			if st.Command != "" {
-				l += "\n```" + slackText(strings.ReplaceAll(st.Command, "```", "'''")) + "```"
-			}
-			lines = append(lines, l)
-		}
-		for _, l := range s.Links {
-			lines = append(lines, "• <"+slackURL(l.URL)+"|"+slackText(strings.ReplaceAll(l.Title, "|", "/"))+">"+slackText(m.sourceNote(l.Source)))
-		}
-		section(lines)
-		blocks = append(blocks, slackBlock{Type: "divider"})
-	}
-	if len(blocks) > 0 && blocks[len(blocks)-1].Type == "divider" {
-		blocks = blocks[:len(blocks)-1]
-	}
-	var ctx []string
-	for _, n := range x.Notes {
-		ctx = append(ctx, slackText(n))
-	}
-	ctx = append(ctx, "vigil "+x.Engine)
-	if len(blocks) > SlackMaxBlocks-1 {
-		blocks = blocks[:SlackMaxBlocks-1]
-		ctx = append([]string{slackTruncatedNote(x.Lang)}, ctx...)
-	}
-	blocks = append(blocks, slackBlock{Type: "context", Elements: []slackTextObj{{Type: "mrkdwn", Text: truncate(strings.Join(ctx, " · "), SlackMaxSectionText)}}})
-	payload := struct {
-		Text   string       `json:"text"`
-		Blocks []slackBlock `json:"blocks"`
-	}{Text: truncate(slackText(x.Title), SlackMaxSectionText), Blocks: blocks}
-	return marshalJSON(payload)
-}
-
 // marshalJSON indents v and leaves <, > and & readable: the payload is
 // JSON for an API, not for embedding in HTML.
 func marshalJSON(v any) ([]byte, error) {
@@ -278,52 +200,4 @@ func marshalJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-func slackTruncatedNote(l Lang) string {
-	if l == JA {
-		return "（Slack の上限により一部を省略しました）"
-	}
-	return "(cut to fit Slack's limits)"
-}
-
-// slackURL keeps a URL from breaking Slack's <url|text> syntax.
-func slackURL(u string) string {
-	return strings.NewReplacer("|", "%7C", ">", "%3E", "<", "%3C", " ", "%20").Replace(u)
-}
-
-// truncate cuts s to at most n characters, marking the cut with "…".
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
-// chunkLines joins lines with newlines into chunks of at most n characters;
-// a single line longer than n is cut.
-func chunkLines(lines []string, n int) []string {
-	var out []string
-	var cur strings.Builder
-	curLen := 0
-	for _, l := range lines {
-		l = truncate(l, n)
-		ll := utf8.RuneCountInString(l)
-		if curLen > 0 && curLen+1+ll > n {
-			out = append(out, cur.String())
-			cur.Reset()
-			curLen = 0
-		}
-		if curLen > 0 {
-			cur.WriteByte('\n')
-			curLen++
-		}
-		cur.WriteString(l)
-		curLen += ll
-	}
-	if curLen > 0 {
-		out = append(out, cur.String())
-	}
-	return out
 }

@@ -9,10 +9,7 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,6 +21,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vigilhq/vigil/event"
+	"github.com/vigilhq/vigil/internal/deliver"
 	"github.com/vigilhq/vigil/internal/jobs"
 	"github.com/vigilhq/vigil/internal/route"
 	"github.com/vigilhq/vigil/internal/store"
@@ -60,6 +58,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // Ingester accepts events. It is safe for concurrent use.
 type Ingester struct {
 	st       *store.Store
+	d        *deliver.Deliverer
 	q        *jobs.Queue
 	log      *slog.Logger
 	table    atomic.Pointer[route.Table]
@@ -69,15 +68,22 @@ type Ingester struct {
 	wg       sync.WaitGroup
 	stopOnce sync.Once
 	stop     chan struct{}
+	hooks    []Hook
 }
 
+// request is one Accept call's valid events, waiting for a committer.
 type request struct {
-	evs     []*store.Event
-	routes  []*route.Decision
-	parsed  []*event.Event
-	results []Result
-	idx     []int // index in results of each ev
-	done    chan error
+	items []*item
+	done  chan struct{} // closed when every item has its outcome
+}
+
+// item is one event on its way into the database; res is its caller's
+// Result, which the committer fills in.
+type item struct {
+	ev     *store.Event
+	dec    *route.Decision
+	parsed *event.Event
+	res    *Result
 }
 
 // Options configures an Ingester.
@@ -88,11 +94,20 @@ type Options struct {
 	Committers int
 	// MaxBatch bounds the events in one transaction; 0 means 512.
 	MaxBatch int
+	// Hooks see every new (not duplicate) event inside the transaction
+	// that stores it, and return jobs to commit with it: work that must
+	// happen because the event was accepted (investigation records a
+	// CloudTrail call) without slowing the accept path down.
+	Hooks []Hook
 }
 
-// New returns an Ingester that stores into st and enqueues into q, routing
-// with table. Call Close when done.
-func New(st *store.Store, q *jobs.Queue, table *route.Table, opts Options) *Ingester {
+// Hook is called for each new event in the transaction that stores it; the
+// jobs it returns are committed with the event.
+type Hook func(ctx context.Context, tx store.Tx, ev *event.Event, stored *store.Event) ([]river.InsertManyParams, error)
+
+// New returns an Ingester that stores into st and enqueues deliveries with
+// d on q, routing with table. Call Close when done.
+func New(st *store.Store, q *jobs.Queue, d *deliver.Deliverer, table *route.Table, opts Options) *Ingester {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -105,7 +120,7 @@ func New(st *store.Store, q *jobs.Queue, table *route.Table, opts Options) *Inge
 	if opts.MaxBatch == 0 {
 		opts.MaxBatch = 512
 	}
-	in := &Ingester{st: st, q: q, log: opts.Logger, reqs: make(chan *request, 4096), metrics: newMetrics(), stop: make(chan struct{})}
+	in := &Ingester{st: st, q: q, d: d, hooks: opts.Hooks, log: opts.Logger, reqs: make(chan *request, 4096), metrics: newMetrics(), stop: make(chan struct{})}
 	in.table.Store(table)
 	for range opts.Committers {
 		in.wg.Add(1)
@@ -140,59 +155,66 @@ var ErrClosed = errors.New("ingest: shutting down")
 // returns one Result per event, in order. It returns when every accepted
 // event is committed. input names the source for logs and metrics (http,
 // sqs, lambda).
+//
+// One event never costs another its place: an event the database refuses
+// is rejected alone (see commit), and the others are stored.
 func (in *Ingester) Accept(ctx context.Context, input string, raws [][]byte) []Result {
 	now := time.Now()
-	req := &request{results: make([]Result, len(raws)), done: make(chan error, 1)}
+	results := make([]Result, len(raws))
+	req := &request{done: make(chan struct{})}
 	table := in.table.Load()
 	sil := in.silences.Load()
 	for i, raw := range raws {
 		in.metrics.received.WithLabelValues(input).Inc()
 		ev, err := Parse(raw)
 		if err != nil {
-			in.reject(input, &req.results[i], err)
+			in.reject(input, &results[i], err)
 			continue
 		}
 		dec, err := table.Route(ev, now, sil)
+		if err == nil {
+			err = checkStorable(dec)
+		}
 		if err != nil {
-			in.reject(input, &req.results[i], &Error{Code: "MalformedDetail", Err: err})
+			var ie *Error
+			if !errors.As(err, &ie) {
+				err = &Error{Code: "MalformedDetail", Err: err}
+			}
+			in.reject(input, &results[i], err)
 			continue
 		}
-		req.results[i].EventID = ev.ID
-		req.evs = append(req.evs, &store.Event{Key: dec.Key, ID: ev.ID, Source: ev.Source, DetailType: ev.DetailType, Input: input, ReceivedAt: now, Raw: ev.Raw})
-		req.routes = append(req.routes, dec)
-		req.parsed = append(req.parsed, ev)
-		req.idx = append(req.idx, i)
+		results[i].EventID = ev.ID
+		req.items = append(req.items, &item{
+			ev:  &store.Event{Key: dec.Key, ID: ev.ID, Source: ev.Source, DetailType: ev.DetailType, Input: input, ReceivedAt: now, Raw: ev.Raw},
+			dec: dec, parsed: ev, res: &results[i],
+		})
 	}
-	if len(req.evs) == 0 {
-		return req.results
+	if len(req.items) == 0 {
+		return results
 	}
 	select {
 	case <-in.stop:
-		return in.failAll(req, ErrClosed)
+		return failAll(req, results, ErrClosed)
 	default:
 	}
 	select {
 	case in.reqs <- req:
 	case <-ctx.Done():
-		return in.failAll(req, ctx.Err())
+		return failAll(req, results, ctx.Err())
 	case <-in.stop:
-		return in.failAll(req, ErrClosed)
+		return failAll(req, results, ErrClosed)
 	}
 	// Once submitted, wait for the commit even if ctx ends: the caller
 	// must learn whether the event is stored.
-	if err := <-req.done; err != nil {
-		return in.failAll(req, err)
-	}
-	return req.results
+	<-req.done
+	return results
 }
 
-func (in *Ingester) failAll(req *request, err error) []Result {
-	for _, i := range req.idx {
-		if req.results[i].Err == nil {
-			req.results[i].Err = err
-		}
+func failAll(req *request, results []Result, err error) []Result {
+	for _, it := range req.items {
+		it.res.Err = err
 	}
-	return req.results
+	return results
 }
 
 func (in *Ingester) reject(input string, r *Result, err error) {
@@ -227,13 +249,13 @@ func (in *Ingester) committer(maxBatch int) {
 			}
 		}
 		batch := []*request{first}
-		n := len(first.evs)
+		n := len(first.items)
 	more:
 		for n < maxBatch {
 			select {
 			case r := <-in.reqs:
 				batch = append(batch, r)
-				n += len(r.evs)
+				n += len(r.items)
 			default:
 				break more
 			}
@@ -242,74 +264,126 @@ func (in *Ingester) committer(maxBatch int) {
 	}
 }
 
+// commit stores the batch's events and tells each request's caller.
 func (in *Ingester) commit(batch []*request) {
-	var evs []*store.Event
+	var items []*item
 	for _, r := range batch {
-		evs = append(evs, r.evs...)
+		items = append(items, r.items...)
+	}
+	in.commitItems(items)
+	for _, r := range batch {
+		close(r.done)
+	}
+}
+
+// commitItems commits items in one transaction. When the database refuses
+// a value (store.IsDataError: a NUL in a text column, a key over an index's
+// limit, a constraint a hook's table sets), the group is split in halves
+// and each is committed on its own, down to the single event at fault,
+// which is rejected as bad input: every other event is stored, and the
+// refused one is not retried by its sender forever. Any other failure
+// (the database unreachable) fails the whole group, to be sent again.
+func (in *Ingester) commitItems(items []*item) {
+	err := in.tx(items)
+	if err == nil {
+		in.accepted(items)
+		return
+	}
+	for _, it := range items {
+		it.res.Duplicate, it.res.Decision = false, nil
+	}
+	if store.IsDataError(err) {
+		if len(items) > 1 {
+			half := len(items) / 2
+			in.commitItems(items[:half])
+			in.commitItems(items[half:])
+			return
+		}
+		it := items[0]
+		in.log.Warn("the database refused an event", "event_id", it.ev.ID, "input", it.ev.Input, "error", err.Error())
+		in.reject(it.ev.Input, it.res, &Error{Code: "InvalidArgument", Err: fmt.Errorf("event: the database cannot store this event: %w", err)})
+		return
+	}
+	in.log.Error("committing events failed", "events", len(items), "error", err.Error())
+	for _, it := range items {
+		it.res.Err = err
+	}
+}
+
+// tx stores items and their jobs in one transaction.
+func (in *Ingester) tx(items []*item) error {
+	evs := make([]*store.Event, len(items))
+	for i, it := range items {
+		evs[i] = it.ev
 	}
 	ctx, cancel := context.WithTimeout(store.Priority(context.Background()), 30*time.Second)
 	defer cancel()
-	var matches []string
-	err := in.st.InTx(ctx, func(tx store.Tx) error {
+	return in.st.InTx(ctx, func(tx store.Tx) error {
 		isNew, err := store.InsertEvents(ctx, tx, evs)
 		if err != nil {
 			return fmt.Errorf("storing events: %w", err)
 		}
 		var params []river.InsertManyParams
-		k := 0
-		matches = matches[:0]
-		for _, r := range batch {
-			for j, ev := range r.evs {
-				dec := r.routes[j]
-				res := &r.results[r.idx[j]]
-				if !isNew[k] {
-					res.Duplicate = true
-					res.Decision = nil
-					k++
-					continue
+		for k, it := range items {
+			if !isNew[k] {
+				it.res.Duplicate, it.res.Decision = true, nil
+				continue
+			}
+			it.res.Duplicate, it.res.Decision = false, it.dec
+			for _, h := range in.hooks {
+				ps, err := h(ctx, tx, it.parsed, it.ev)
+				if err != nil {
+					return err
 				}
-				k++
-				res.Decision = dec
-				for _, m := range dec.Matched {
-					matches = append(matches, m.Rule)
-					for _, o := range m.Targets {
-						if !o.Deliver || m.SilencedBy != "" {
-							continue
-						}
-						p, err := in.jobFor(ctx, tx, ev, m.Rule, &o)
-						if err != nil {
-							return err
-						}
-						if p != nil {
-							params = append(params, *p)
-						}
+				params = append(params, ps...)
+			}
+			for _, m := range it.dec.Matched {
+				for _, o := range m.Targets {
+					if !o.Deliver || m.SilencedBy != "" {
+						continue
+					}
+					p, err := in.d.Enqueue(ctx, tx, it.ev, m.Rule, &o)
+					if err != nil {
+						return err
+					}
+					if p != nil {
+						params = append(params, *p)
 					}
 				}
 			}
 		}
 		return in.q.InsertTx(ctx, tx, params)
 	})
-	if err != nil {
-		in.log.Error("committing events failed", "events", len(evs), "error", err.Error())
-	} else {
-		for _, r := range batch {
-			for j, ev := range r.evs {
-				res := r.results[r.idx[j]]
-				if res.Duplicate {
-					in.metrics.duplicates.WithLabelValues(ev.Input).Inc()
-					in.log.Debug("duplicate event dropped", "event_id", ev.ID, "dedup_key", ev.Key)
-					continue
-				}
-				in.metrics.accepted.WithLabelValues(ev.Input).Inc()
-				in.log.Info("event accepted", "event_id", ev.ID, "source", ev.Source, "detail_type", ev.DetailType, "input", ev.Input, "rules", ruleNames(res.Decision))
+}
+
+// accepted counts and logs a committed group. The log lines are built only
+// when their level is enabled, and as typed attributes: boxing their values
+// was a tenth of the allocations of an accepted event.
+func (in *Ingester) accepted(items []*item) {
+	ctx := context.Background()
+	debug, info := in.log.Enabled(ctx, slog.LevelDebug), in.log.Enabled(ctx, slog.LevelInfo)
+	for _, it := range items {
+		ev := it.ev
+		if it.res.Duplicate {
+			in.metrics.duplicates.WithLabelValues(ev.Input).Inc()
+			if debug {
+				in.log.LogAttrs(ctx, slog.LevelDebug, "duplicate event dropped", slog.String("event_id", ev.ID), slog.String("dedup_key", ev.Key))
+			}
+			continue
+		}
+		in.metrics.accepted.WithLabelValues(ev.Input).Inc()
+		if info {
+			in.log.LogAttrs(ctx, slog.LevelInfo, "event accepted", slog.String("event_id", ev.ID), slog.String("source", ev.Source), slog.String("detail_type", ev.DetailType), slog.String("input", ev.Input), slog.Any("rules", ruleNames(it.res.Decision)))
+		}
+		for _, m := range it.dec.Matched {
+			in.metrics.matched.WithLabelValues(m.Rule).Inc()
+			if m.SilencedBy != "" {
+				// Stored, but its targets get nothing: say so, or a
+				// forgotten silence looks like a broken rule.
+				in.metrics.silenced.WithLabelValues(m.Rule).Inc()
+				in.log.Info("event silenced", "event_id", ev.ID, "rule", m.Rule, "silence", m.SilencedBy)
 			}
 		}
-		for _, m := range matches {
-			in.metrics.matched.WithLabelValues(m).Inc()
-		}
-	}
-	for _, r := range batch {
-		r.done <- err
 	}
 }
 
@@ -324,93 +398,10 @@ func ruleNames(d *route.Decision) []string {
 	return out
 }
 
-// jobFor returns the delivery job for one target output, or joins the
-// event to its notification group (returning the group's flush job when one
-// must be scheduled).
-func (in *Ingester) jobFor(ctx context.Context, tx store.Tx, ev *store.Event, rule string, o *route.Output) (*river.InsertManyParams, error) {
-	t := o.TargetConfig()
-	p := jobs.Policy{MaxAttempts: t.Retry.MaxAttempts, MaxAge: t.Retry.MaxAge.D(), MinBackoff: t.Retry.MinBackoff.D(), MaxBackoff: t.Retry.MaxBackoff.D()}
-	if o.Group == "" {
-		j := jobs.DeliverJob(jobs.DeliverArgs{
-			EventKey: ev.Key, EventID: ev.ID, Rule: rule, Target: o.Target, Payload: o.Payload,
-			AcceptedAt: ev.ReceivedAt, NotAfter: ev.ReceivedAt.Add(p.MaxAge), Policy: p,
-		})
-		return &j, nil
-	}
-	schedule, g, err := store.JoinGroup(ctx, tx,
-		&store.Group{ID: o.Group, Rule: rule, Target: o.Target, Key: o.GroupKey},
-		&store.GroupMember{EventKey: ev.Key, EventID: ev.ID, AddedAt: ev.ReceivedAt, Payload: o.Payload},
-		t.RepeatInterval.D())
-	if err != nil {
-		return nil, fmt.Errorf("joining notification group: %w", err)
-	}
-	if !schedule {
-		return nil, nil
-	}
-	at := g.OpenedAt.Add(t.GroupWait.D())
-	if !g.LastFlushAt.IsZero() {
-		at = g.LastFlushAt.Add(t.GroupInterval.D())
-	}
-	if at.Before(ev.ReceivedAt) {
-		at = ev.ReceivedAt
-	}
-	j := jobs.FlushJob(jobs.FlushArgs{
-		GroupID: o.Group, GroupKey: o.GroupKey, Rule: rule, Target: o.Target,
-		Interval: t.GroupInterval.D(), Policy: p, FirstAt: at,
-	}, at)
-	return &j, nil
-}
-
-// Parse validates raw as an event and gives it an id when it has none
-// (EventBridge always sets one; a hand-made event may not), so that it can
-// be deduplicated and referred to.
-func Parse(raw []byte) (*event.Event, error) {
-	if len(raw) > event.MaxSize {
-		return nil, &Error{Code: "EntrySizeTooLarge", Err: fmt.Errorf("event is %d bytes; the limit is %d (256 KB)", len(raw), event.MaxSize)}
-	}
-	ev, err := event.Parse(raw)
-	if err != nil {
-		code := "MalformedDetail"
-		if errors.Is(err, event.ErrTooLarge) {
-			code = "EntrySizeTooLarge"
-		}
-		return nil, &Error{Code: code, Err: err}
-	}
-	if ev.ID == "" {
-		id := NewID()
-		trimmed := bytes.TrimLeft(raw, " \t\r\n")
-		withID := make([]byte, 0, len(trimmed)+len(id)+10)
-		withID = append(withID, `{"id":"`...)
-		withID = append(withID, id...)
-		withID = append(withID, '"')
-		rest := bytes.TrimLeft(trimmed[1:], " \t\r\n")
-		if len(rest) > 0 && rest[0] != '}' {
-			withID = append(withID, ',')
-		}
-		withID = append(withID, rest...)
-		ev2, err := event.Parse(withID)
-		if err != nil {
-			return nil, &Error{Code: "MalformedDetail", Err: err}
-		}
-		ev = ev2
-	}
-	return ev, nil
-}
-
-// NewID returns a random UUID (version 4), the form of EventBridge event ids.
-func NewID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
 type metrics struct {
 	received, accepted, duplicates *prometheus.CounterVec
 	rejected                       *prometheus.CounterVec
-	matched                        *prometheus.CounterVec
+	matched, silenced              *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -430,11 +421,14 @@ func newMetrics() *metrics {
 		matched: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "vigil_rule_matches_total", Help: "Stored events each rule matched.",
 		}, []string{"rule"}),
+		silenced: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigil_events_silenced_total", Help: "Stored events a rule matched but delivered to none of its targets because a silence muted it, by rule.",
+		}, []string{"rule"}),
 	}
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.received, m.accepted, m.duplicates, m.rejected, m.matched}
+	return []prometheus.Collector{m.received, m.accepted, m.duplicates, m.rejected, m.matched, m.silenced}
 }
 
 // LoadSilences reads the silences that have not ended from the database

@@ -17,8 +17,8 @@ import (
 	"github.com/vigilhq/vigil/internal/config"
 	"github.com/vigilhq/vigil/internal/ingest"
 	"github.com/vigilhq/vigil/internal/jobs"
-	"github.com/vigilhq/vigil/internal/route"
-	_ "github.com/vigilhq/vigil/internal/route/targets"
+	vpipeline "github.com/vigilhq/vigil/internal/pipeline"
+	"github.com/vigilhq/vigil/internal/pipelinetest"
 	"github.com/vigilhq/vigil/internal/shareddata"
 	"github.com/vigilhq/vigil/internal/store"
 	"github.com/vigilhq/vigil/internal/store/storetest"
@@ -89,8 +89,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // pipeline is a store, queue and ingester wired as vigil serve wires them.
 type pipeline struct {
 	st *store.Store
-	q  *jobs.Queue
 	in *ingest.Ingester
+	p  *vpipeline.Pipeline
 }
 
 func databases(t *testing.T) map[string]func(t *testing.T) string {
@@ -104,37 +104,12 @@ func databases(t *testing.T) map[string]func(t *testing.T) string {
 
 func startPipeline(t *testing.T, dsn string, cfgYAML string) *pipeline {
 	t.Helper()
-	ctx := context.Background()
-	cfg, err := config.Parse("test.yaml", []byte(cfgYAML))
+	cfg, err := config.Parse("test.yaml", []byte("database: "+dsn+"\njobs: {workers: 10, timeout: 5s, rescue_after: 10s, poll_interval: 10ms, retention: 1h}\n"+cfgYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
-	table, err := route.Compile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := jobs.New(ctx, st, jobs.Options{Workers: 10, JobTimeout: 5 * time.Second, RescueAfter: 10 * time.Second, PollInterval: 10 * time.Millisecond, Retention: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q.SetSender(table)
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	in := ingest.New(st, q, table, ingest.Options{})
-	p := &pipeline{st, q, in}
-	t.Cleanup(func() {
-		in.Close()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		q.Stop(sctx)
-		st.Close()
-	})
-	return p
+	p := pipelinetest.Start(t, cfg, vpipeline.Deps{})
+	return &pipeline{st: p.Store(), in: p.Ingester(), p: p}
 }
 
 func ec2Event(id string) []byte {
@@ -178,7 +153,7 @@ func TestDeliverAndDedup(t *testing.T) {
 				t.Errorf("resent event: want a duplicate, got %+v", r[0])
 			}
 			waitFor(t, "two deliveries", func() bool { return len(rcv.deliveries()) >= 2 })
-			time.Sleep(200 * time.Millisecond)
+			pipelinetest.WaitIdle(t, p.p)
 			got := rcv.deliveries()
 			if len(got) != 2 {
 				t.Fatalf("want 2 deliveries, got %d: %+v", len(got), got)
@@ -254,7 +229,7 @@ func TestFailThenRecover(t *testing.T) {
 			if d := rcv.deliveries()[0]; d.Attempt != "4" {
 				t.Errorf("want delivery on attempt 4, got %q", d.Attempt)
 			}
-			dls, err := store.ListDeadLetters(context.Background(), p.st.Q(), store.DeadLetterFilter{})
+			dls, err := jobs.ListDeadLetters(context.Background(), p.st.Q(), jobs.DeadLetterFilter{})
 			if err != nil || len(dls) != 0 {
 				t.Errorf("want no dead letters, got %v %v", dls, err)
 			}
@@ -272,9 +247,9 @@ func TestDeadLetterThenRedrive(t *testing.T) {
 			if r := p.in.Accept(ctx, "test", [][]byte{ec2Event("doomed")}); r[0].Err != nil {
 				t.Fatal(r[0].Err)
 			}
-			var dls []*store.DeadLetter
+			var dls []*jobs.DeadLetter
 			waitFor(t, "a dead letter", func() bool {
-				dls, _ = store.ListDeadLetters(ctx, p.st.Q(), store.DeadLetterFilter{})
+				dls, _ = jobs.ListDeadLetters(ctx, p.st.Q(), jobs.DeadLetterFilter{})
 				return len(dls) == 1
 			})
 			dl := dls[0]
@@ -286,19 +261,19 @@ func TestDeadLetterThenRedrive(t *testing.T) {
 			}
 			// The target is fixed; redrive delivers it.
 			rcv.setFail(nil)
-			id, err := p.q.Redrive(ctx, dl.JobID)
+			id, err := p.p.Queue().Redrive(ctx, dl.JobID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := p.q.Redrive(ctx, dl.JobID); err != jobs.ErrRedriven {
+			if _, err := p.p.Queue().Redrive(ctx, dl.JobID); err != jobs.ErrRedriven {
 				t.Errorf("second redrive: want ErrRedriven, got %v", err)
 			}
 			waitFor(t, "redriven delivery", func() bool { return len(rcv.deliveries()) == 1 })
 			if d := rcv.deliveries()[0]; d.Body != `{"alert": "AuthorizeSecurityGroupIngress", "id": "doomed"}` {
 				t.Errorf("redriven body %s", d.Body)
 			}
-			open, _ := store.ListDeadLetters(ctx, p.st.Q(), store.DeadLetterFilter{})
-			all, _ := store.ListDeadLetters(ctx, p.st.Q(), store.DeadLetterFilter{All: true})
+			open, _ := jobs.ListDeadLetters(ctx, p.st.Q(), jobs.DeadLetterFilter{})
+			all, _ := jobs.ListDeadLetters(ctx, p.st.Q(), jobs.DeadLetterFilter{All: true})
 			if len(open) != 0 || len(all) != 1 || all[0].RedriveJob != id {
 				t.Errorf("after redrive: open %d, all %+v (new job %d)", len(open), all, id)
 			}
@@ -312,9 +287,9 @@ func TestNotRetryableGoesStraightToDeadLetters(t *testing.T) {
 	p := startPipeline(t, "sqlite://"+filepath.Join(t.TempDir(), "v.db"), webhookConfig(rcv.srv.URL, ""))
 	ctx := context.Background()
 	p.in.Accept(ctx, "test", [][]byte{ec2Event("gone")})
-	var dls []*store.DeadLetter
+	var dls []*jobs.DeadLetter
 	waitFor(t, "a dead letter", func() bool {
-		dls, _ = store.ListDeadLetters(ctx, p.st.Q(), store.DeadLetterFilter{})
+		dls, _ = jobs.ListDeadLetters(ctx, p.st.Q(), jobs.DeadLetterFilter{})
 		return len(dls) == 1
 	})
 	if dls[0].Attempts != 1 || !strings.Contains(dls[0].LastError, "not retryable") {

@@ -26,9 +26,11 @@ import (
 type SQSConsumer struct {
 	Ingester *Ingester
 	QueueURL string
-	// Client is the SQS client; nil builds one with awsx.Load
-	// (so AWS_ENDPOINT_URL, AWS_REGION and the usual credentials apply).
+	// Client is the SQS client; nil builds one from AWS (the region comes
+	// from the queue URL when it names one).
 	Client *sqs.Client
+	// AWS provides the configuration Client is built from when nil.
+	AWS *awsx.Provider
 	// WaitTime is the long-poll wait (at most 20s).
 	WaitTime time.Duration
 	// VisibilityTimeout is requested for received messages and renewed
@@ -45,7 +47,10 @@ func (c *SQSConsumer) Run(ctx context.Context) error {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Client == nil {
-		cfg, err := awsx.Load(ctx, awsx.Options{})
+		if c.AWS == nil {
+			c.AWS = awsx.NewProvider(awsx.ProviderOptions{})
+		}
+		cfg, err := c.AWS.Config(ctx)
 		if err != nil {
 			return fmt.Errorf("sqs consumer: %w", err)
 		}

@@ -2,17 +2,22 @@ package ingest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	vpipeline "github.com/vigilhq/vigil/internal/pipeline"
+	"github.com/vigilhq/vigil/internal/pipelinetest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/vigilhq/vigil/internal/config"
 	"github.com/vigilhq/vigil/internal/ingest"
 	"github.com/vigilhq/vigil/internal/sandbox"
 	"github.com/vigilhq/vigil/internal/store"
@@ -112,7 +117,8 @@ func TestSQSConsumer(t *testing.T) {
 	if !extended {
 		t.Error("the consumer never extended the visibility of a batch that took longer than the timeout")
 	}
-	time.Sleep(300 * time.Millisecond)
+	waitFor(t, "21 deliveries", func() bool { return len(rcv.deliveries()) >= 21 })
+	pipelinetest.WaitIdle(t, p.p)
 	if got := len(rcv.deliveries()); got != 21 {
 		t.Errorf("want 21 deliveries (20 events + 1 via SNS, duplicates dropped), got %d", got)
 	}
@@ -160,7 +166,7 @@ rules:
 	}
 
 	// The Lambda handler, delivering synchronously.
-	h := ingest.LambdaHandler(p.in.Table(), nil, nil)
+	h := statelessLambda(t, cfg)
 	res, err := h(ctx, ec2Event("lambda-1"))
 	if err != nil || len(res.Delivered) != 1 || res.Delivered[0] != "fwd/q" {
 		t.Fatalf("lambda: %+v %v", res, err)
@@ -174,15 +180,29 @@ func TestLambdaRetryableFailure(t *testing.T) {
 	rcv := newReceiver(t)
 	rcv.setFail(func(int) int { return 503 })
 	p := startPipeline(t, "sqlite://"+filepath.Join(t.TempDir(), "v.db"), webhookConfig(rcv.srv.URL, ""))
-	h := ingest.LambdaHandler(p.in.Table(), nil, nil)
+	h := statelessLambda(t, webhookConfig(rcv.srv.URL, ""))
 	res, err := h(context.Background(), ec2Event("l-2"))
 	if err == nil || len(res.Failed) != 1 {
 		t.Errorf("a 503 must fail the invocation so Lambda retries: %+v %v", res, err)
 	}
 	// With the database, the handler stores instead of delivering.
-	h = ingest.LambdaHandler(p.in.Table(), p.in, nil)
+	h = p.p.LambdaHandler()
 	res, err = h(context.Background(), ec2Event("l-3"))
 	if err != nil || !res.Stored {
 		t.Errorf("stored: %+v %v", res, err)
 	}
+}
+
+// statelessLambda is vigil lambda without a database: it delivers
+// synchronously.
+func statelessLambda(t *testing.T, cfgYAML string) func(context.Context, json.RawMessage) (*ingest.LambdaResult, error) {
+	cfg, err := config.Parse("test.yaml", []byte(cfgYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := vpipeline.New(context.Background(), cfg, vpipeline.Deps{Stateless: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.LambdaHandler()
 }

@@ -1,13 +1,13 @@
-// Package jobs runs deliveries as River jobs in vigil's database (SQLite or
-// PostgreSQL): one job per (event, rule, target), or per notification group
-// flush; exponential backoff with full jitter between attempts; a job that
-// exhausts its target's retry policy, or fails in a way retrying cannot fix,
-// goes to the dead-letter list with its last error, from which it can be
-// redriven.
+// Package jobs runs vigil's background work as River jobs in vigil's own
+// database (SQLite or PostgreSQL), so that work is committed in the same
+// transaction as what caused it: an event is never stored without its
+// deliveries, nor a remediation step recorded without its next job.
 //
-// Because jobs live in the same database as events, an event and its jobs
-// are inserted in one transaction (InsertTx): an event is never stored
-// without its deliveries, nor a delivery without its event.
+// The packages that own work register its kinds (AddWorker) before the
+// queue starts; jobs itself knows none of them. It keeps the dead-letter
+// list for every kind (a job that exhausted its retries, or failed in a way
+// retrying cannot fix, with its last error and arguments) and redrives a
+// dead letter as a new job of the same kind.
 package jobs
 
 import (
@@ -17,27 +17,20 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
-	"github.com/vigilhq/vigil/internal/route"
 	"github.com/vigilhq/vigil/internal/store"
 )
 
-// Sender delivers to a rule's target; *route.Table is one.
-type Sender interface {
-	Send(ctx context.Context, d route.Delivery) (retry bool, err error)
-}
-
-// Policy is a target's retry policy as carried by each job, so a retry
-// follows the policy in force when the event was accepted.
+// Policy is a retry policy as carried by each job, so a retry follows the
+// policy in force when the work was enqueued.
 type Policy struct {
 	MaxAttempts int           `json:"max_attempts"`
 	MaxAge      time.Duration `json:"max_age"`
@@ -61,51 +54,6 @@ func (p Policy) Backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// DeliverArgs is the job that sends one event's payload to one target.
-type DeliverArgs struct {
-	EventKey string `json:"event_key"`
-	EventID  string `json:"event_id"`
-	Rule     string `json:"rule"`
-	Target   string `json:"target"`
-	// Payload is exactly what the target receives. It is []byte (base64
-	// in the job's JSON), not json.RawMessage: the databases store job
-	// arguments as jsonb, which would reformat it.
-	Payload []byte `json:"payload"`
-	// AcceptedAt is when the event was committed (for latency).
-	AcceptedAt time.Time `json:"accepted_at"`
-	// NotAfter ends retrying: AcceptedAt + max_age (or redrive time +
-	// max_age after a redrive).
-	NotAfter time.Time `json:"not_after"`
-	Policy   Policy    `json:"policy"`
-}
-
-// Kind implements river.JobArgs.
-func (DeliverArgs) Kind() string { return KindDeliver }
-
-// FlushArgs is the job that delivers a notification group's waiting events
-// in one request.
-type FlushArgs struct {
-	GroupID  string `json:"group_id"`
-	GroupKey string `json:"group_key"`
-	Rule     string `json:"rule"`
-	Target   string `json:"target"`
-	// Interval is the target's group_interval: the next flush of this
-	// group, if events arrived meanwhile, waits this long.
-	Interval time.Duration `json:"interval"`
-	Policy   Policy        `json:"policy"`
-	// FirstAt is when the flush was first scheduled (for max_age).
-	FirstAt time.Time `json:"first_at"`
-}
-
-// Kind implements river.JobArgs.
-func (FlushArgs) Kind() string { return KindFlush }
-
-// Job kinds.
-const (
-	KindDeliver = "vigil_deliver"
-	KindFlush   = "vigil_group_flush"
-)
-
 // Options configures a Queue.
 type Options struct {
 	// ID names this process among replicas (River's client id); empty means
@@ -119,7 +67,6 @@ type Options struct {
 	PollInterval time.Duration
 	Retention    time.Duration
 	Logger       *slog.Logger
-	Metrics      *Metrics
 }
 
 // Queue is the job queue of one vigil process.
@@ -127,16 +74,16 @@ type Queue struct {
 	st      *store.Store
 	opts    Options
 	log     *slog.Logger
-	metrics *Metrics
-	sender  atomic.Pointer[senderBox]
-	c       client
+	workers *river.Workers
+	kinds   []string
+	// periodic are the jobs River enqueues on a schedule (AddPeriodic).
+	periodic []*river.PeriodicJob
 
-	marks      chan *delivered
-	stopMarker chan struct{}
-	markerDone chan struct{}
+	mu     sync.Mutex
+	c      client // built at first use, with the workers added by then
+	cErr   error
+	cBuilt bool
 }
-
-type senderBox struct{ s Sender }
 
 // client hides River's generic transaction type (*sql.Tx for SQLite, pgx.Tx
 // for PostgreSQL) from the rest of the package.
@@ -144,11 +91,7 @@ type client interface {
 	start(ctx context.Context) error
 	stop(ctx context.Context) error
 	stopAndCancel(ctx context.Context) error
-	insertTx(ctx context.Context, tx store.Tx, params []river.InsertManyParams) error
-	insertOneTx(ctx context.Context, tx store.Tx, args river.JobArgs, opts *river.InsertOpts) (int64, error)
-	// completeTx marks a running job (*river.Job[DeliverArgs] or
-	// *river.Job[FlushArgs]) completed in tx; ctx must be the work context.
-	completeTx(ctx context.Context, tx store.Tx, job any) error
+	insertTx(ctx context.Context, tx store.Tx, params []river.InsertManyParams) ([]int64, error)
 }
 
 type riverClient[TTx any] struct{ c *river.Client[TTx] }
@@ -157,118 +100,183 @@ func (r riverClient[TTx]) start(ctx context.Context) error         { return r.c.
 func (r riverClient[TTx]) stop(ctx context.Context) error          { return r.c.Stop(ctx) }
 func (r riverClient[TTx]) stopAndCancel(ctx context.Context) error { return r.c.StopAndCancel(ctx) }
 
-func (r riverClient[TTx]) insertTx(ctx context.Context, tx store.Tx, params []river.InsertManyParams) error {
+func (r riverClient[TTx]) insertTx(ctx context.Context, tx store.Tx, params []river.InsertManyParams) ([]int64, error) {
+	if len(params) == 1 {
+		res, err := r.c.InsertTx(ctx, tx.Raw().(TTx), params[0].Args, params[0].InsertOpts)
+		if err != nil {
+			return nil, err
+		}
+		return []int64{res.Job.ID}, nil
+	}
 	_, err := r.c.InsertManyFastTx(ctx, tx.Raw().(TTx), params)
-	return err
+	return nil, err
 }
 
-func (r riverClient[TTx]) completeTx(ctx context.Context, tx store.Tx, job any) error {
-	var err error
-	switch j := job.(type) {
-	case *river.Job[DeliverArgs]:
-		_, err = river.JobCompleteTx[riverdriver.Driver[TTx]](ctx, tx.Raw().(TTx), j)
-	case *river.Job[FlushArgs]:
-		_, err = river.JobCompleteTx[riverdriver.Driver[TTx]](ctx, tx.Raw().(TTx), j)
-	default:
-		err = fmt.Errorf("completeTx: unexpected job type %T", job)
-	}
-	return err
-}
-
-func (r riverClient[TTx]) insertOneTx(ctx context.Context, tx store.Tx, args river.JobArgs, opts *river.InsertOpts) (int64, error) {
-	res, err := r.c.InsertTx(ctx, tx.Raw().(TTx), args, opts)
-	if err != nil {
-		return 0, err
-	}
-	return res.Job.ID, nil
-}
-
-// New migrates River's tables in st's database and builds a queue. Call
-// SetSender before Start.
-func New(ctx context.Context, st *store.Store, opts Options) (*Queue, error) {
+// New returns a queue on st's database (whose River tables Migrations
+// creates). Register the job kinds it works with AddWorker before Start.
+func New(st *store.Store, opts Options) *Queue {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Metrics == nil {
-		opts.Metrics = NewMetrics()
+	return &Queue{st: st, opts: opts, log: opts.Logger, workers: river.NewWorkers()}
+}
+
+// AddWorker registers the worker of job kind T. It must be called before
+// the queue is first used (Start or an insert); adding a kind twice, or
+// after that, is a programming error and panics.
+func AddWorker[T river.JobArgs](q *Queue, w river.Worker[T]) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.cBuilt {
+		panic("jobs: AddWorker after the queue was first used")
 	}
-	q := &Queue{st: st, opts: opts, log: opts.Logger, metrics: opts.Metrics, marks: make(chan *delivered, 1024)}
+	river.AddWorker(q.workers, w)
+	var zero T
+	q.kinds = append(q.kinds, zero.Kind())
+}
+
+// AddPeriodic registers a job that River enqueues on a schedule, on one
+// replica only (River's elected leader), for upkeep that must run once
+// per cluster. Like AddWorker, it must be called before the queue is
+// first used, with the worker of the job's kind registered.
+func AddPeriodic(q *Queue, p *river.PeriodicJob) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.cBuilt {
+		panic("jobs: AddPeriodic after the queue was first used")
+	}
+	q.periodic = append(q.periodic, p)
+}
+
+// Kinds returns the registered job kinds.
+func (q *Queue) Kinds() []string { return append([]string(nil), q.kinds...) }
+
+// Store returns the queue's database.
+func (q *Queue) Store() *store.Store { return q.st }
+
+func (q *Queue) client() (client, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.cBuilt {
+		return q.c, q.cErr
+	}
+	q.cBuilt = true
+	q.c, q.cErr = q.build()
+	return q.c, q.cErr
+}
+
+func (q *Queue) build() (client, error) {
+	opts := q.opts
 	cfg := &river.Config{
 		ID:                          opts.ID,
 		JobTimeout:                  opts.JobTimeout,
 		RescueStuckJobsAfter:        opts.RescueAfter,
 		FetchPollInterval:           opts.PollInterval,
-		FetchCooldown:               min(opts.PollInterval, 5*time.Millisecond),
+		FetchCooldown:               max(min(opts.PollInterval, 5*time.Millisecond), river.FetchCooldownMin),
 		CompletedJobRetentionPeriod: opts.Retention,
 		CancelledJobRetentionPeriod: opts.Retention,
 		DiscardedJobRetentionPeriod: 7 * 24 * time.Hour,
 		// River's own logs are for River's problems; job failures are
-		// logged by the workers with the event id.
-		Logger: slog.New(levelFilter{opts.Logger.Handler(), slog.LevelWarn}),
+		// logged by the workers with what they were about.
+		Logger: slog.New(levelFilter{q.log.Handler(), slog.LevelWarn}),
 	}
-	if cfg.FetchCooldown < river.FetchCooldownMin {
-		cfg.FetchCooldown = river.FetchCooldownMin
-	}
-	if opts.Workers > 0 {
-		w := river.NewWorkers()
-		river.AddWorker(w, &deliverWorker{q: q})
-		river.AddWorker(w, &flushWorker{q: q})
-		cfg.Workers = w
+	if opts.Workers > 0 && len(q.kinds) > 0 {
+		cfg.Workers = q.workers
+		cfg.PeriodicJobs = q.periodic
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}}
 	}
-	switch st.Kind() {
+	switch q.st.Kind() {
 	case store.SQLite:
 		// Each fetch is a write transaction with a fixed cost on SQLite;
 		// fetching at most every 15ms makes batches bigger (measured:
 		// ~40% more events/s) for ~10ms more delivery latency.
 		cfg.FetchCooldown = min(max(opts.PollInterval, river.FetchCooldownMin), 15*time.Millisecond)
-		drv := riversqlite.New(st.SQLDB())
-		if err := migrate(ctx, drv); err != nil {
-			return nil, err
-		}
-		c, err := river.NewClient[*sql.Tx](drv, cfg)
+		c, err := river.NewClient[*sql.Tx](riversqlite.New(q.st.SQLDB()), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("job queue: %w", err)
 		}
-		q.c = riverClient[*sql.Tx]{c}
+		return riverClient[*sql.Tx]{c}, nil
 	case store.Postgres:
-		drv := riverpgxv5.New(st.PGPool())
-		if err := migrate(ctx, drv); err != nil {
-			return nil, err
-		}
-		c, err := river.NewClient[pgx.Tx](drv, cfg)
+		c, err := river.NewClient[pgx.Tx](riverpgxv5.New(q.st.PGPool()), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("job queue: %w", err)
 		}
-		q.c = riverClient[pgx.Tx]{c}
-	default:
-		return nil, fmt.Errorf("job queue: unsupported database %q", st.Kind())
+		return riverClient[pgx.Tx]{c}, nil
 	}
-	return q, nil
+	return nil, fmt.Errorf("job queue: unsupported database %q", q.st.Kind())
 }
 
-func migrate[TTx any](ctx context.Context, drv riverdriver.Driver[TTx]) error {
-	m, err := rivermigrate.New(drv, nil)
-	if err != nil {
-		return fmt.Errorf("job queue: %w", err)
+// Migrations create and upgrade River's tables (River keeps its own
+// version table, so this runs at every start, under the migration lock).
+var Migrations = []store.Migration{
+	{ID: "jobs/0001_river", Repeat: true, Run: migrateRiver},
+	{ID: "jobs/0002_dead_letters", SQL: []string{
+		`CREATE TABLE IF NOT EXISTS vigil_dead_letters (
+			job_id      BIGINT PRIMARY KEY,
+			kind        TEXT NOT NULL,
+			rule        TEXT NOT NULL,
+			target      TEXT NOT NULL,
+			event_id    TEXT NOT NULL,
+			args        {blob} NOT NULL,
+			attempts    BIGINT NOT NULL,
+			last_error  TEXT NOT NULL,
+			failed_at   BIGINT NOT NULL,
+			redriven_at BIGINT NOT NULL DEFAULT 0,
+			redrive_job BIGINT NOT NULL DEFAULT 0
+		)`,
+		`CREATE INDEX IF NOT EXISTS vigil_dead_letters_open ON vigil_dead_letters (redriven_at, failed_at)`,
+	}},
+	{ID: "jobs/0003_dead_letter_max_attempts", SQL: []string{
+		`ALTER TABLE vigil_dead_letters ADD COLUMN max_attempts BIGINT NOT NULL DEFAULT 0`,
+	}},
+}
+
+func migrateRiver(ctx context.Context, st *store.Store) error {
+	var err error
+	cfg := &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)}
+	switch st.Kind() {
+	case store.SQLite:
+		var m *rivermigrate.Migrator[*sql.Tx]
+		if m, err = rivermigrate.New(riversqlite.New(st.SQLDB()), cfg); err == nil {
+			_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		}
+	case store.Postgres:
+		var m *rivermigrate.Migrator[pgx.Tx]
+		if m, err = rivermigrate.New(riverpgxv5.New(st.PGPool()), cfg); err == nil {
+			_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		}
+	default:
+		err = fmt.Errorf("unsupported database %q", st.Kind())
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("job queue: migrating River's tables: %w", err)
+	if err != nil {
+		return fmt.Errorf("migrating River's tables: %w", err)
 	}
 	return nil
 }
 
-// SetSender sets (or replaces, on a configuration reload) what delivers
-// jobs.
-func (q *Queue) SetSender(s Sender) { q.sender.Store(&senderBox{s}) }
-
-// Metrics returns the queue's metrics.
-func (q *Queue) Metrics() *Metrics { return q.metrics }
+// CompleteTx marks a running job completed in tx, so that the job's effect
+// and its completion commit together. ctx must be the work context.
+func CompleteTx[T river.JobArgs](ctx context.Context, tx store.Tx, job *river.Job[T]) error {
+	var err error
+	switch raw := tx.Raw().(type) {
+	case *sql.Tx:
+		_, err = river.JobCompleteTx[*riversqlite.Driver](ctx, raw, job)
+	case pgx.Tx:
+		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, raw, job)
+	default:
+		err = fmt.Errorf("jobs: unsupported transaction %T", raw)
+	}
+	return err
+}
 
 // Start recovers jobs a crashed process left running (SQLite only: a SQLite
 // file has one process, so any running job is orphaned; on PostgreSQL,
 // River rescues jobs running longer than RescueAfter) and starts working.
 func (q *Queue) Start(ctx context.Context) error {
+	c, err := q.client()
+	if err != nil {
+		return err
+	}
 	if q.st.Kind() == store.SQLite && q.opts.Workers > 0 {
 		n, err := q.st.Q().Exec(ctx, `UPDATE river_job SET state = 'available' WHERE state = 'running'`)
 		if err != nil {
@@ -278,30 +286,21 @@ func (q *Queue) Start(ctx context.Context) error {
 			q.log.Info("resuming jobs left running by the previous process", "jobs", n)
 		}
 	}
-	if q.opts.Workers > 0 && q.stopMarker == nil {
-		q.stopMarker, q.markerDone = make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(q.markerDone)
-			q.marker(q.stopMarker)
-		}()
-	}
-	return q.c.start(ctx)
+	return c.start(ctx)
 }
 
 // Stop stops fetching jobs and waits for running ones to finish until ctx
 // ends; then it cancels them (they are retried on the next start).
 func (q *Queue) Stop(ctx context.Context) error {
-	err := q.c.stop(ctx)
+	c, err := q.client()
+	if err != nil {
+		return err
+	}
+	err = c.stop(ctx)
 	if err != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		err = q.c.stopAndCancel(cctx)
-	}
-	// Workers have returned, so no marker is waiting.
-	if q.stopMarker != nil {
-		close(q.stopMarker)
-		<-q.markerDone
-		q.stopMarker = nil
+		err = c.stopAndCancel(cctx)
 	}
 	return err
 }
@@ -311,20 +310,34 @@ func (q *Queue) InsertTx(ctx context.Context, tx store.Tx, params []river.Insert
 	if len(params) == 0 {
 		return nil
 	}
-	return q.c.insertTx(ctx, tx, params)
+	c, err := q.client()
+	if err != nil {
+		return err
+	}
+	if q.st.Kind() == store.SQLite {
+		var kinds []string
+		if q.opts.Workers > 0 {
+			kinds = q.kinds
+		}
+		if done, err := insertSQLite(ctx, tx, kinds, params); done || err != nil {
+			return err
+		}
+	}
+	_, err = c.insertTx(ctx, tx, params)
+	return err
 }
 
-// DeliverJob returns the insert parameters of a delivery job.
-func DeliverJob(a DeliverArgs) river.InsertManyParams {
-	// One more attempt than the policy allows: the worker dead-letters the
-	// job itself at the policy's last attempt (with its error), and River
-	// never discards it silently.
-	return river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{MaxAttempts: a.Policy.MaxAttempts + 1}}
-}
-
-// FlushJob returns the insert parameters of a group flush job due at at.
-func FlushJob(a FlushArgs, at time.Time) river.InsertManyParams {
-	return river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{MaxAttempts: a.Policy.MaxAttempts + 1, ScheduledAt: at}}
+// InsertOneTx adds one job in the caller's transaction and returns its id.
+func (q *Queue) InsertOneTx(ctx context.Context, tx store.Tx, args river.JobArgs, opts *river.InsertOpts) (int64, error) {
+	c, err := q.client()
+	if err != nil {
+		return 0, err
+	}
+	ids, err := c.insertTx(ctx, tx, []river.InsertManyParams{{Args: args, InsertOpts: opts}})
+	if err != nil {
+		return 0, err
+	}
+	return ids[0], nil
 }
 
 type levelFilter struct {

@@ -9,41 +9,10 @@ import (
 	"github.com/vigilhq/vigil/internal/store"
 )
 
-// Metrics are the delivery metrics of a Queue, for Prometheus.
-type Metrics struct {
-	deliveries *prometheus.CounterVec
-	latency    *prometheus.HistogramVec
-}
-
-// NewMetrics returns unregistered delivery metrics.
-func NewMetrics() *Metrics {
-	return &Metrics{
-		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "vigil_deliveries_total",
-			Help: "Delivery attempts by rule, target and outcome (delivered, retry, dead_letter).",
-		}, []string{"rule", "target", "outcome"}),
-		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "vigil_delivery_latency_seconds",
-			Help:    "Time from accepting an event to delivering it, per rule and target.",
-			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 3600},
-		}, []string{"rule", "target"}),
-	}
-}
-
-func (m *Metrics) delivered(rule, target string, latency time.Duration) {
-	m.deliveries.WithLabelValues(rule, target, "delivered").Inc()
-	m.latency.WithLabelValues(rule, target).Observe(latency.Seconds())
-}
-
-func (m *Metrics) failed(rule, target, outcome string) {
-	m.deliveries.WithLabelValues(rule, target, outcome).Inc()
-}
-
-// Collectors returns the collectors to register, including one that reads
-// the number of jobs in each state and of open dead letters from the
-// database at each scrape.
+// Collectors returns a collector that reads the number of jobs in each
+// state and of open dead letters from the database at each scrape.
 func (q *Queue) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{q.metrics.deliveries, q.metrics.latency, &stateCollector{st: q.st}}
+	return []prometheus.Collector{&stateCollector{st: q.st}}
 }
 
 var (
@@ -82,4 +51,12 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	if err := c.st.Q().QueryRow(ctx, `SELECT count(*) FROM vigil_dead_letters WHERE redriven_at = 0`).Scan(&open); err == nil {
 		ch <- prometheus.MustNewConstMetric(deadLettersDesc, prometheus.GaugeValue, float64(open))
 	}
+}
+
+// Unfinished returns how many jobs are not finished yet (waiting, scheduled,
+// running or to be retried).
+func (q *Queue) Unfinished(ctx context.Context) (int, error) {
+	var n int
+	err := q.st.Q().QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&n)
+	return n, err
 }

@@ -3,6 +3,8 @@ package knowledge
 import (
 	"regexp"
 	"sort"
+
+	"github.com/vigilhq/vigil/internal/lang"
 )
 
 // ConfigRule is what the catalog knows about one AWS Config managed rule.
@@ -31,18 +33,18 @@ var securityHubRuleName = regexp.MustCompile(`^securityhub-(.+)-[0-9a-f]{8}$`)
 // "securityhub-<identifier>-<suffix>" names Security Hub gives the rules it
 // creates. A name that merely resembles an identifier does not match: an
 // organisation's custom rule is not guessed at.
-func LookupConfigRule(name string, lang Lang) (ConfigRule, bool) {
-	if r, ok := configRule(name, lang); ok {
+func LookupConfigRule(name string, l lang.Lang) (ConfigRule, bool) {
+	if r, ok := configRule(name, l); ok {
 		return r, true
 	}
 	if m := securityHubRuleName.FindStringSubmatch(name); m != nil {
-		return configRule(m[1], lang)
+		return configRule(m[1], l)
 	}
 	return ConfigRule{}, false
 }
 
-func configRule(id string, lang Lang) (ConfigRule, bool) {
-	g, has := textFor(lang).config[id]
+func configRule(id string, l lang.Lang) (ConfigRule, bool) {
+	g, has := textFor(l).config[id]
 	c, hasControl := ControlForConfigRule(id)
 	if !has && !hasControl {
 		return ConfigRule{}, false

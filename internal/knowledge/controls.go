@@ -1,7 +1,10 @@
 // Package knowledge holds vigil's embedded, offline knowledge: the AWS
-// Security Hub control catalog (FSBP), a catalog of GuardDuty finding types
-// and a catalog of AWS Config managed rules, each with short prose of our
-// own in English and Japanese and official documentation URLs.
+// Security Hub control catalog (FSBP, and the CIS, NIST and PCI controls
+// beyond it), the GuardDuty finding type index with prose for the common
+// types, a catalog of AWS Config managed rules, AWS Health guidance and a
+// catalog of high-risk CloudTrail calls, with short prose of our own in
+// English and Japanese and official documentation URLs. README.md says
+// where each catalog's facts come from.
 //
 // Nothing here is fetched at run time. A lookup that misses returns false;
 // callers then fall back to the facts in the event and general guidance,
@@ -20,7 +23,13 @@ import (
 //go:embed fsbp_controls.json
 var controlsJSON []byte
 
-// Control is one AWS Security Hub control from the FSBP catalog.
+// moreControlsJSON are the Security Hub controls of the CIS, NIST and PCI
+// standards that are not in FSBP (see README.md).
+//
+//go:embed more_controls.json
+var moreControlsJSON []byte
+
+// Control is one AWS Security Hub control.
 type Control struct {
 	ID       string `json:"id"`       // e.g. "EC2.7"
 	Title    string `json:"title"`    // AWS's title, English
@@ -50,6 +59,11 @@ var controls = sync.OnceValue(func() *controlIndex {
 	if err := json.Unmarshal(controlsJSON, &raw); err != nil {
 		panic("knowledge: embedded fsbp_controls.json is corrupt: " + err.Error())
 	}
+	more := raw[:0:0]
+	if err := json.Unmarshal(moreControlsJSON, &more); err != nil {
+		panic("knowledge: embedded more_controls.json is corrupt: " + err.Error())
+	}
+	raw = append(raw, more...)
 	ix := &controlIndex{byID: map[string]int{}, byRule: map[string]int{}}
 	for _, r := range raw {
 		c := r.Control

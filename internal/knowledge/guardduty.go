@@ -1,23 +1,36 @@
 package knowledge
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/vigilhq/vigil/internal/lang"
+)
 
 // family groups GuardDuty finding types that share remediation steps and
 // an official remediation page.
 type family string
 
+// The remediation families, each with a remediation guide of the
+// GuardDuty User Guide (confirmed in the guide's "Remediating detected
+// GuardDuty security findings" topic list, 2026-12).
 const (
-	famEC2  family = "ec2"  // a potentially compromised EC2 instance
-	famCred family = "cred" // potentially compromised AWS credentials
-	famS3   family = "s3"   // a potentially compromised S3 bucket
+	famEC2      family = "ec2"      // a potentially compromised EC2 instance
+	famCred     family = "cred"     // potentially compromised AWS credentials
+	famS3       family = "s3"       // a potentially compromised S3 bucket
+	famLambda   family = "lambda"   // a potentially compromised Lambda function
+	famECS      family = "ecs"      // a potentially compromised ECS cluster
+	famS3Object family = "s3object" // a potentially malicious S3 object
 )
 
 const gdDocs = "https://docs.aws.amazon.com/guardduty/latest/ug/"
 
 var familyURL = map[family]string{
-	famEC2:  gdDocs + "compromised-ec2.html",
-	famCred: gdDocs + "compromised-creds.html",
-	famS3:   gdDocs + "compromised-s3.html",
+	famEC2:      gdDocs + "compromised-ec2.html",
+	famCred:     gdDocs + "compromised-creds.html",
+	famS3:       gdDocs + "compromised-s3.html",
+	famLambda:   gdDocs + "remediate-lambda-protection-finding-types.html",
+	famECS:      gdDocs + "compromised-ecs.html",
+	famS3Object: gdDocs + "compromised-s3object-malware-protection-gdu.html",
 }
 
 // gdType is the language-neutral part of a GuardDuty catalog entry.
@@ -67,12 +80,12 @@ type FindingType struct {
 // LookupFindingType returns the catalog entry for a GuardDuty finding type.
 // role is the finding's service.resourceRole (ACTOR or TARGET): for brute
 // force types the instance being the actor changes the meaning entirely.
-func LookupFindingType(typ, role string, lang Lang) (FindingType, bool) {
+func LookupFindingType(typ, role string, l lang.Lang) (FindingType, bool) {
 	meta, ok := gdTypes[typ]
 	if !ok {
 		return FindingType{}, false
 	}
-	t := textFor(lang)
+	t := textFor(l)
 	fam := meta.fam
 	g, ok := Guidance{}, false
 	withFamily := meta.withFamilySteps

@@ -1,18 +1,10 @@
 package knowledge
 
-import "strings"
+import (
+	"strings"
 
-// Lang is a language vigil writes explanations in.
-type Lang string
-
-// The languages vigil supports. Every catalog has prose in each.
-const (
-	EN Lang = "en"
-	JA Lang = "ja"
+	"github.com/vigilhq/vigil/internal/lang"
 )
-
-// Langs lists the supported languages.
-var Langs = []Lang{EN, JA}
 
 // Guidance is our own prose for one catalog entry in one language.
 //
@@ -36,12 +28,16 @@ type text struct {
 	config     map[string]Guidance // by AWS Config managed rule identifier
 	categories map[string]string   // by normalised Security Hub control category
 	health     map[string]Guidance // by AWS Health event type code, or "category:<name>"
+	cloudTrail map[string]Guidance // by CloudTrail call key, e.g. "iam:AttachUserPolicy"
+	purposes   map[string]string   // GuardDuty threat purposes, by lower-case name
+	controls   map[string][]string // Security Hub control steps, by control id
 }
 
-var texts = map[Lang]*text{EN: &textEN, JA: &textJA}
+// Every catalog has prose in each language of lang.All.
+var texts = map[lang.Lang]*text{lang.EN: &textEN, lang.JA: &textJA}
 
-func textFor(lang Lang) *text {
-	if t, ok := texts[lang]; ok {
+func textFor(l lang.Lang) *text {
+	if t, ok := texts[l]; ok {
 		return t
 	}
 	return &textEN
@@ -50,12 +46,12 @@ func textFor(lang Lang) *text {
 // CategoryGuidance returns why a control in the given Security Hub category
 // matters, e.g. for "Protect > Data protection > Encryption of data at
 // rest". ok is false for an empty or unknown category.
-func CategoryGuidance(category string, lang Lang) (string, bool) {
+func CategoryGuidance(category string, l lang.Lang) (string, bool) {
 	key := normaliseCategory(category)
 	if key == "" {
 		return "", false
 	}
-	s, ok := textFor(lang).categories[key]
+	s, ok := textFor(l).categories[key]
 	return s, ok
 }
 

@@ -1,5 +1,7 @@
 package knowledge
 
+import "github.com/vigilhq/vigil/internal/lang"
+
 // HealthDocURL is the AWS Health user guide.
 const HealthDocURL = "https://docs.aws.amazon.com/health/latest/ug/what-is-aws-health.html"
 
@@ -12,8 +14,8 @@ var healthLinks = map[string]string{
 // type code when the catalog has one, else for its category (issue,
 // accountNotification, scheduledChange, investigation). specific tells
 // which of the two matched; docURL is an extra page for the type, or "".
-func HealthGuidance(code, category string, lang Lang) (g Guidance, specific bool, docURL string, ok bool) {
-	t := textFor(lang)
+func HealthGuidance(code, category string, l lang.Lang) (g Guidance, specific bool, docURL string, ok bool) {
+	t := textFor(l)
 	if g, ok := t.health[code]; ok {
 		return g, true, healthLinks[code], true
 	}

@@ -5,14 +5,22 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/vigilhq/vigil/internal/lang"
 )
 
 func TestControlsCatalog(t *testing.T) {
-	if n := len(Controls()); n != 358 {
-		t.Fatalf("%d controls, want 358", n)
+	if n := len(Controls()); n != 358+59 {
+		t.Fatalf("%d controls, want 358 FSBP and 59 others", n)
+	}
+	// A CIS/NIST control beyond FSBP (issue 12: KMS.4 was missing).
+	if c, ok := LookupControl("KMS.4"); !ok || c.Severity != "MEDIUM" || c.ConfigRule != "cmk-backing-key-rotation-enabled" ||
+		!slices.Contains(c.Standards, "CIS AWS Foundations Benchmark v1.4.0") {
+		t.Errorf("KMS.4 = %+v, %v", c, ok)
 	}
 	c, ok := LookupControl("ec2.7")
 	if !ok || c.ID != "EC2.7" || c.Title != "EBS default encryption should be enabled" || c.Severity != "MEDIUM" ||
@@ -133,7 +141,7 @@ func TestLanguagesMatch(t *testing.T) {
 
 func TestFindingTypes(t *testing.T) {
 	for _, typ := range FindingTypes() {
-		for _, lang := range Langs {
+		for _, lang := range lang.All() {
 			ft, ok := LookupFindingType(typ, "TARGET", lang)
 			if !ok {
 				t.Errorf("%s %s: no entry", typ, lang)
@@ -147,33 +155,34 @@ func TestFindingTypes(t *testing.T) {
 			}
 		}
 	}
-	target, _ := LookupFindingType("UnauthorizedAccess:EC2/SSHBruteForce", "TARGET", EN)
-	actor, _ := LookupFindingType("UnauthorizedAccess:EC2/SSHBruteForce", "ACTOR", EN)
+	target, _ := LookupFindingType("UnauthorizedAccess:EC2/SSHBruteForce", "TARGET", lang.EN)
+	actor, _ := LookupFindingType("UnauthorizedAccess:EC2/SSHBruteForce", "ACTOR", lang.EN)
 	if target.Guidance.Meaning == actor.Guidance.Meaning || !strings.Contains(actor.Guidance.Steps[0], "Isolate") {
 		t.Errorf("actor variant not used: %+v", actor)
 	}
-	if _, ok := LookupFindingType("Made:Up/Type", "", EN); ok {
+	if _, ok := LookupFindingType("Made:Up/Type", "", lang.EN); ok {
 		t.Error("unknown type found")
 	}
 }
 
 func TestConfigRules(t *testing.T) {
-	r, ok := LookupConfigRule("securityhub-access-keys-rotated-eee76602", JA)
+	r, ok := LookupConfigRule("securityhub-access-keys-rotated-eee76602", lang.JA)
 	if !ok || r.Identifier != "access-keys-rotated" || !r.HasGuidance || r.Control == nil || r.Control.ID != "IAM.3" ||
 		r.DocURL != "https://docs.aws.amazon.com/config/latest/developerguide/access-keys-rotated.html" {
 		t.Errorf("%+v %v", r, ok)
 	}
-	r, ok = LookupConfigRule("cloudtrail-enabled", EN)
-	if !ok || !r.HasGuidance || r.Control != nil {
+	// The rule behind CloudTrail.3, a CIS/PCI/NIST control.
+	r, ok = LookupConfigRule("cloudtrail-enabled", lang.EN)
+	if !ok || !r.HasGuidance || r.Control == nil || r.Control.ID != "CloudTrail.3" {
 		t.Errorf("cloudtrail-enabled: %+v %v", r, ok)
 	}
 	// Known from the control catalog only: no prose, but a documentation link.
-	r, ok = LookupConfigRule("dynamodb-pitr-enabled", EN)
+	r, ok = LookupConfigRule("dynamodb-pitr-enabled", lang.EN)
 	if !ok || r.HasGuidance || r.Control == nil {
 		t.Errorf("dynamodb-pitr-enabled: %+v %v", r, ok)
 	}
 	for _, name := range []string{"my-cloudtrail-enabled", "securityhub-access-keys-rotated", "cloudtrail-enabled-x", ""} {
-		if _, ok := LookupConfigRule(name, EN); ok {
+		if _, ok := LookupConfigRule(name, lang.EN); ok {
 			t.Errorf("%q matched", name)
 		}
 	}
@@ -190,7 +199,7 @@ func TestCategoryGuidance(t *testing.T) {
 		if c.Category == "" {
 			continue
 		}
-		if _, ok := CategoryGuidance(c.Category, EN); !ok {
+		if _, ok := CategoryGuidance(c.Category, lang.EN); !ok {
 			t.Errorf("%s: category %q has no guidance", c.ID, c.Category)
 		}
 		seen[normaliseCategory(c.Category)] = true
@@ -203,13 +212,89 @@ func TestCategoryGuidance(t *testing.T) {
 }
 
 func TestHealthGuidance(t *testing.T) {
-	if g, specific, url, ok := HealthGuidance("AWS_RISK_CREDENTIALS_EXPOSED", "issue", JA); !ok || !specific || url == "" || g.Meaning == "" {
+	if g, specific, url, ok := HealthGuidance("AWS_RISK_CREDENTIALS_EXPOSED", "issue", lang.JA); !ok || !specific || url == "" || g.Meaning == "" {
 		t.Error("credentials exposed")
 	}
-	if _, specific, _, ok := HealthGuidance("AWS_EC2_SOMETHING", "issue", EN); !ok || specific {
+	if _, specific, _, ok := HealthGuidance("AWS_EC2_SOMETHING", "issue", lang.EN); !ok || specific {
 		t.Error("category fallback")
 	}
-	if _, _, _, ok := HealthGuidance("X", "nonsense", EN); ok {
+	if _, _, _, ok := HealthGuidance("X", "nonsense", lang.EN); ok {
 		t.Error("unknown category matched")
+	}
+}
+
+// The CloudTrail catalog has the same keys, steps and commands in both
+// languages, and every entry names its API reference.
+func TestCloudTrailCatalogsMatch(t *testing.T) {
+	for k, en := range textEN.cloudTrail {
+		ja, ok := textJA.cloudTrail[k]
+		if !ok {
+			t.Errorf("%s: no Japanese entry", k)
+			continue
+		}
+		if len(en.Steps) != len(ja.Steps) || (en.Response == "") != (ja.Response == "") {
+			t.Errorf("%s: %d/%d steps", k, len(en.Steps), len(ja.Steps))
+			continue
+		}
+		for i := range en.Steps {
+			_, ce, _ := strings.Cut(en.Steps[i], "\n$ ")
+			_, cj, _ := strings.Cut(ja.Steps[i], "\n$ ")
+			if ce != cj {
+				t.Errorf("%s step %d: commands differ:\n%s\n%s", k, i, ce, cj)
+			}
+		}
+		if APIReferenceURL(k) == "" {
+			t.Errorf("%s: no API reference", k)
+		}
+	}
+	if len(textJA.cloudTrail) != len(textEN.cloudTrail) {
+		t.Errorf("%d en entries, %d ja", len(textEN.cloudTrail), len(textJA.cloudTrail))
+	}
+}
+
+// Control steps exist for catalog controls only, in both languages with
+// the same commands, and use only the placeholders a finding can fill:
+// its resource's variable, {account} and {region}.
+func TestControlSteps(t *testing.T) {
+	vars := map[string]bool{"account": true, "region": true, "api": true, "stage": true}
+	for _, k := range asffResources {
+		vars[k.Var] = true
+	}
+	for _, k := range arnResources {
+		vars[k.Var] = true
+	}
+	ph := regexp.MustCompile(`\{([a-z_]+)\}`)
+	if len(controlStepsEN) != len(controlStepsJA) {
+		t.Errorf("%d controls with steps in en, %d in ja", len(controlStepsEN), len(controlStepsJA))
+	}
+	for id, en := range controlStepsEN {
+		if _, ok := LookupControl(id); !ok {
+			t.Errorf("steps for %s, which is not in the control catalog", id)
+		}
+		ja := controlStepsJA[id]
+		if len(ja) != len(en) {
+			t.Errorf("%s: %d steps in en, %d in ja", id, len(en), len(ja))
+			continue
+		}
+		for i := range en {
+			te, ce, _ := strings.Cut(en[i], "\n$ ")
+			tj, cj, _ := strings.Cut(ja[i], "\n$ ")
+			if ce != cj {
+				t.Errorf("%s step %d: commands differ:\n%s\n%s", id, i+1, ce, cj)
+			}
+			if !strings.HasSuffix(tj, "。") {
+				t.Errorf("%s step %d: Japanese text does not end with 。: %s", id, i+1, tj)
+			}
+			for _, m := range ph.FindAllStringSubmatch(te+ce+tj, -1) {
+				if !vars[m[1]] {
+					t.Errorf("%s step %d: placeholder {%s} no finding fills", id, i+1, m[1])
+				}
+			}
+		}
+	}
+	for typ, k := range asffResources {
+		if !strings.HasPrefix(k.Check, "aws ") {
+			t.Errorf("%s: check %q", typ, k.Check)
+		}
 	}
 }

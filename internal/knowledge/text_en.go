@@ -4,6 +4,9 @@ package knowledge
 // say what the finding means, what to do, and nothing that the event or
 // the official documentation does not support.
 var textEN = text{
+	purposes:   purposesEN,
+	cloudTrail: cloudTrailEN,
+	controls:   controlStepsEN,
 	guardDuty: map[string]Guidance{
 		"UnauthorizedAccess:EC2/SSHBruteForce": {
 			Meaning:  "A host at {remote_ip} is repeatedly trying to log in to instance {instance} over SSH, guessing credentials. The instance is the target. The finding does not say that a login succeeded, but one that does gives the attacker a shell on the instance.",
@@ -148,11 +151,19 @@ var textEN = text{
 			"Find the process behind the activity and how it got there (logs, scheduled jobs, new users, unknown binaries), and list the credentials it could reach, including instance profile {profile}.",
 			"Rebuild the instance from a known good image rather than cleaning it, and rotate every credential that was on it.",
 		}},
+		famLambda: {Steps: []string{
+			"Identify the function version named in the finding, and review its code, imported libraries and layers.",
+			"Find in CloudTrail who last updated the function, and confirm that the change was authorized.",
+			"If the function is compromised, disable its triggers and redeploy it from code you trust, then rotate the credentials it could reach.",
+		}},
 	},
 	famTitles: map[family]string{
-		famEC2:  "GuardDuty: Remediating a potentially compromised Amazon EC2 instance",
-		famCred: "GuardDuty: Remediating potentially compromised AWS credentials",
-		famS3:   "GuardDuty: Remediating a potentially compromised S3 bucket",
+		famEC2:      "GuardDuty: Remediating a potentially compromised Amazon EC2 instance",
+		famCred:     "GuardDuty: Remediating potentially compromised AWS credentials",
+		famS3:       "GuardDuty: Remediating a potentially compromised S3 bucket",
+		famLambda:   "GuardDuty: Remediating a potentially compromised Lambda function",
+		famECS:      "GuardDuty: Remediating a potentially compromised ECS cluster",
+		famS3Object: "GuardDuty: Remediating a potentially malicious S3 object",
 	},
 	config: map[string]Guidance{
 		"cloudtrail-enabled": {
@@ -268,7 +279,7 @@ var textEN = text{
 		"encryption-in-transit": "Encryption in transit keeps data from being read or changed on the network between clients and the service.",
 		"public":                "A resource reachable from the internet can be attacked by anyone; keep it private unless it must be public.",
 		"network":               "Network controls decide who can reach a resource at all; every unneeded open path is attack surface.",
-		"access":                "Access controls decide who can do what in the account; weak credentials or broad permissions turn one mistake into a full compromise.",
+		"access":                "Access controls decide who and what can act on a resource, and with which privileges; any permission or privilege broader than the work needs lets one compromised user, workload or container do far more damage.",
 		"logging":               "Logs are what an investigation relies on; without them you cannot tell what happened or prove what did not.",
 		"resilience":            "Backups and redundancy decide whether an outage, a mistake or ransomware costs minutes or data.",
 		"detection":             "Detection and monitoring services are how you learn about an attack while it is still happening.",

@@ -14,11 +14,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"os"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 )
 
 // Notifier sends messages to one destination.
@@ -47,7 +50,7 @@ type Message struct {
 	Thread string
 	// Lang is the language of the text the channel adds itself (labels,
 	// notes); the content is already in it.
-	Lang explain.Lang
+	Lang lang.Lang
 	// Subject is one line. When empty, channels use the explanation's
 	// title.
 	Subject string
@@ -62,6 +65,27 @@ type Message struct {
 	Mentions []Mention
 	// Attachments are files sent with the message (a CSV report).
 	Attachments []Attachment
+	// Actions are buttons for the readers (approve, reject). Channels
+	// that cannot show buttons leave them out, so Text must also say how
+	// to act without them.
+	Actions []Action
+	// Links point to where vigil shows more (the timelines of the
+	// entities a finding names); channels list them after the content.
+	Links []Link
+}
+
+// Link is a titled URL.
+type Link struct {
+	Title, URL string
+}
+
+// Action is a button: ID names what it does (vigil_approve), Value what it
+// acts on (an approval id); Style is primary, danger or empty.
+type Action struct {
+	ID    string
+	Text  string
+	Value string
+	Style string
 }
 
 // Title returns the subject line: Subject, else the explanation's title,
@@ -80,12 +104,24 @@ func (m *Message) Title() string {
 	return t
 }
 
-// Body returns the plain-text body: Text, else the explanation as text.
+// Body returns the plain-text body: Text, else the explanation as text,
+// then the links, one a line.
 func (m *Message) Body() string {
-	if m.Text != "" || m.Explanation == nil {
-		return m.Text
+	body := m.Text
+	if m.Text == "" && m.Explanation != nil {
+		body = string(explain.RenderText(m.Explanation))
 	}
-	return string(explain.RenderText(m.Explanation))
+	if len(m.Links) == 0 {
+		return body
+	}
+	var b strings.Builder
+	b.WriteString(strings.TrimRight(body, "\n"))
+	b.WriteString("\n")
+	for _, l := range m.Links {
+		b.WriteString("\n" + l.Title + ": " + l.URL)
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 // Mention is a person (a Slack user id such as U012AB3CD, or an email
@@ -181,4 +217,13 @@ func TruncateRunes(s string, max int) (string, bool) {
 		n++
 	}
 	return s, false
+}
+
+// RetryableStatus says whether an HTTP answer with this status code can
+// change if the request is sent again later: a timeout (408), a rate limit
+// (429) or a server error (5xx) can; any other 4xx means the request or
+// the configuration is wrong. It is the one rule every HTTP channel and
+// target uses.
+func RetryableStatus(code int) bool {
+	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500
 }

@@ -3,9 +3,8 @@
 // those are silenced, and for each target what it receives (InputPath /
 // InputTransformer) and in which notification group.
 //
-// Target types (webhook, forward, and later summarize, notify, report,
-// remediate) are a registry: a new type is one Register call with a function
-// that checks the target's fields and builds its Sender.
+// Each target's Sender comes from the target registry (package target) the
+// composition root builds.
 package route
 
 import (
@@ -16,75 +15,15 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vigilhq/vigil/event"
 	"github.com/vigilhq/vigil/internal/config"
+	"github.com/vigilhq/vigil/internal/group"
+	"github.com/vigilhq/vigil/internal/target"
 	"github.com/vigilhq/vigil/pattern"
 )
-
-// Delivery is one request to a target: a single event's payload, or for
-// grouped targets a JSON array of the group's payloads.
-type Delivery struct {
-	// ID is stable across retries of the same delivery (receivers can use
-	// it to drop duplicates): "<event key>/<rule>/<target>" for single
-	// events, "group/<group id>/<first event key>" for groups.
-	ID       string
-	Rule     string
-	Target   string
-	Payload  []byte
-	EventIDs []string
-	// Attempt counts from 1.
-	Attempt int
-}
-
-// Sender delivers to one configured target. retry tells the caller whether
-// trying again can help (a timeout or 5xx: yes; a 4xx or a bad target: no).
-type Sender interface {
-	Send(ctx context.Context, d Delivery) (retry bool, err error)
-}
-
-// SenderFunc adapts a function to Sender.
-type SenderFunc func(ctx context.Context, d Delivery) (retry bool, err error)
-
-// Send calls f.
-func (f SenderFunc) Send(ctx context.Context, d Delivery) (bool, error) { return f(ctx, d) }
-
-// Factory checks a target's type-specific fields and builds its Sender. It
-// reports a bad field with cfg.Errorf(path+".field", ...), so the error
-// carries the config file's line.
-type Factory func(cfg *config.Config, t *config.Target, path string) (Sender, error)
-
-var (
-	registryMu sync.RWMutex
-	registry   = map[string]Factory{}
-)
-
-// Register makes a target type available to rules. It panics when typ is
-// registered twice (a programming error, as with database/sql drivers).
-func Register(typ string, f Factory) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if _, dup := registry[typ]; dup {
-		panic("route: target type registered twice: " + typ)
-	}
-	registry[typ] = f
-}
-
-// Types returns the registered target types, sorted.
-func Types() []string {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	var out []string
-	for t := range registry {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // Rule is a compiled rule.
 type Rule struct {
@@ -98,7 +37,7 @@ type Target struct {
 	Rule   *Rule
 	Config *config.Target
 	Input  *pattern.Input
-	Sender Sender
+	Sender target.Sender
 }
 
 // Table is a compiled rule set. It is immutable; build a new one to change
@@ -110,9 +49,10 @@ type Table struct {
 	order   []*Rule
 }
 
-// Compile checks every rule and target of cfg and builds the table. Errors
-// are config.Errors with file:line.
-func Compile(cfg *config.Config) (*Table, error) {
+// Compile checks every rule and target of cfg, builds each target's Sender
+// with reg, and builds the table. Every problem is reported, each a
+// config.Error with file:line: a bad pattern does not hide a bad target.
+func Compile(cfg *config.Config, reg *target.Registry) (*Table, error) {
 	t := &Table{cfg: cfg, matcher: pattern.NewMatcher(), rules: map[string]*Rule{}}
 	var errs config.Errors
 	add := func(err error) {
@@ -127,8 +67,6 @@ func Compile(cfg *config.Config) (*Table, error) {
 			errs = append(errs, &config.Error{File: cfg.File(), Msg: err.Error()})
 		}
 	}
-	registryMu.RLock()
-	defer registryMu.RUnlock()
 	for i := range cfg.Rules {
 		rc := &cfg.Rules[i]
 		path := fmt.Sprintf("rules[%d]", i)
@@ -141,12 +79,7 @@ func Compile(cfg *config.Config) (*Table, error) {
 				add(cfg.Errorf(tp, "%v", err))
 				continue
 			}
-			f, ok := registry[tc.Type]
-			if !ok {
-				add(cfg.Errorf(tp+".type", "unknown target type %q (known: %s)", tc.Type, strings.Join(typesLocked(), ", ")))
-				continue
-			}
-			s, err := f(cfg, tc, tp)
+			s, err := reg.Build(rc.Name, tc)
 			if err != nil {
 				add(err)
 				continue
@@ -165,15 +98,6 @@ func Compile(cfg *config.Config) (*Table, error) {
 		return nil, errs
 	}
 	return t, nil
-}
-
-func typesLocked() []string {
-	var out []string
-	for t := range registry {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Config returns the configuration the table was compiled from.
@@ -203,7 +127,7 @@ var ErrNoTarget = errors.New("target is not configured")
 
 // Send delivers d through the Sender of its rule and target, within the
 // target's timeout.
-func (t *Table) Send(ctx context.Context, d Delivery) (retry bool, err error) {
+func (t *Table) Send(ctx context.Context, d target.Delivery) (retry bool, err error) {
 	tg := t.Target(d.Rule, d.Target)
 	if tg == nil {
 		return false, fmt.Errorf("rule %q target %q: %w", d.Rule, d.Target, ErrNoTarget)
@@ -301,8 +225,8 @@ func (t *Table) Route(ev *event.Event, received time.Time, silences *Silences) (
 						return nil, err
 					}
 				}
-				o.GroupKey = groupKey(doc, tg.Config.GroupBy)
-				o.Group = GroupID(name, tg.Config.ID, o.GroupKey)
+				o.GroupKey = group.Key(doc, tg.Config.GroupBy)
+				o.Group = group.ID(name, tg.Config.ID, o.GroupKey)
 			}
 			m.Targets = append(m.Targets, o)
 		}
@@ -337,75 +261,4 @@ func DedupKey(ev *event.Event) string {
 		}
 	}
 	return "id:" + ev.ID
-}
-
-// GroupID names a notification group; it is short and safe in URLs and
-// job arguments whatever the group_by values are.
-func GroupID(rule, target, key string) string {
-	h := sha256.Sum256([]byte(rule + "\x00" + target + "\x00" + key))
-	return hex.EncodeToString(h[:12])
-}
-
-// groupKey joins the values of the group_by paths, as JSON, with "," between
-// them. ["..."] puts every event in one group, as in Alertmanager.
-func groupKey(doc any, paths []string) string {
-	if len(paths) == 1 && paths[0] == "..." {
-		return "..."
-	}
-	var b strings.Builder
-	for i, p := range paths {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		v, ok := lookup(doc, p)
-		if !ok {
-			b.WriteString("null")
-			continue
-		}
-		j, _ := json.Marshal(v)
-		b.Write(j)
-	}
-	return b.String()
-}
-
-// lookup reads a dotted path such as "detail.findings[0].Severity.Label"
-// (a leading "$." is allowed).
-func lookup(doc any, path string) (any, bool) {
-	path = strings.TrimPrefix(strings.TrimPrefix(path, "$"), ".")
-	cur := doc
-	for path != "" {
-		var seg string
-		if i := strings.IndexAny(path, ".["); i >= 0 {
-			seg, path = path[:i], path[i:]
-		} else {
-			seg, path = path, ""
-		}
-		if seg != "" {
-			m, ok := cur.(map[string]any)
-			if !ok {
-				return nil, false
-			}
-			if cur, ok = m[seg]; !ok {
-				return nil, false
-			}
-		}
-		if strings.HasPrefix(path, "[") {
-			end := strings.Index(path, "]")
-			if end < 0 {
-				return nil, false
-			}
-			var n int
-			if _, err := fmt.Sscanf(path[1:end], "%d", &n); err != nil {
-				return nil, false
-			}
-			a, ok := cur.([]any)
-			if !ok || n < 0 || n >= len(a) {
-				return nil, false
-			}
-			cur = a[n]
-			path = path[end+1:]
-		}
-		path = strings.TrimPrefix(path, ".")
-	}
-	return cur, true
 }

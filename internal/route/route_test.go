@@ -10,10 +10,14 @@ import (
 	"time"
 
 	"github.com/vigilhq/vigil/event"
+	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/config"
+	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/pipeline"
 	"github.com/vigilhq/vigil/internal/route"
-	_ "github.com/vigilhq/vigil/internal/route/targets"
+	"github.com/vigilhq/vigil/internal/secrets"
 	"github.com/vigilhq/vigil/internal/shareddata"
+	"github.com/vigilhq/vigil/internal/target"
 )
 
 func compile(t *testing.T, src string) (*route.Table, error) {
@@ -22,7 +26,8 @@ func compile(t *testing.T, src string) (*route.Table, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return route.Compile(cfg)
+	reg := target.NewRegistry(target.Deps{Config: cfg, AWS: awsx.NewProvider(awsx.ProviderOptions{}), Secrets: &secrets.Resolver{}, Explain: explain.Builtin{}, Check: true}, pipeline.TargetTypes()...)
+	return route.Compile(cfg, reg)
 }
 
 // Target type errors carry the file's line, like the rest of config check.
@@ -48,7 +53,7 @@ rules:
 		t.Fatal("want errors")
 	}
 	for _, want := range []string{
-		`v.yaml:7:15: rules[0].targets[0].type: unknown target type "pager" (known: forward, webhook`,
+		`v.yaml:7:15: rules[0].targets[0].type: unknown target type "pager" (known: forward, notify, remediate, report, summarize, webhook)`,
 		`v.yaml:8:11: rules[0].targets[1].url: required`,
 		`rules[0].targets[2]: a forward target needs exactly one of`,
 		`v.yaml:16:14: rules[0].targets[3].url: want an http:// or https:// URL, got "ftp://x"`,
@@ -56,6 +61,56 @@ rules:
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("errors lack %q:\n%v", want, err)
 		}
+	}
+}
+
+// TestTargetFieldsAreTheTypes: a field of another type, or an unknown one,
+// is an error at its line (they used to be ignored); a target without an id
+// is named after its type and position.
+func TestTargetFieldsAreTheTypes(t *testing.T) {
+	_, err := compile(t, `
+rules:
+  - name: r
+    event_pattern: {"source": ["x"]}
+    targets:
+      - type: webhook
+        url: http://127.0.0.1:9/h
+        notifier: secops
+        lang: ja
+      - type: webhook
+        url: http://127.0.0.1:9/h
+        urll: http://typo
+`)
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	for _, want := range []string{
+		`v.yaml:8:19: rules[0].targets[0].notifier: webhook targets do not take notifier (it belongs to notify targets); webhook targets take: allow_link_local, allow_networks, headers, signing_key, url`,
+		`v.yaml:12:9: rules[0].targets[1]: unknown field "urll" (did you mean "url"?)`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("errors lack %q:\n%v", want, err)
+		}
+	}
+	table, err := compile(t, `
+rules:
+  - name: r
+    event_pattern: {"source": ["x"]}
+    targets:
+      - {type: webhook, url: "http://127.0.0.1:9/a"}
+      - {type: forward, url: "http://127.0.0.1:9/b"}
+      - {type: webhook, url: "http://127.0.0.1:9/c"}
+      - {id: mine, type: webhook, url: "http://127.0.0.1:9/d"}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, tg := range table.Rules()[0].Targets {
+		ids = append(ids, tg.Config.ID)
+	}
+	if got := strings.Join(ids, ","); got != "webhook,forward,webhook-2,mine" {
+		t.Errorf("ids = %s", got)
 	}
 }
 

@@ -24,6 +24,7 @@ func (sb *Sandbox) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		reply(200, map[string]any{"endpoints": []string{
 			"GET /_sandbox/state[?findings=all]", "GET /_sandbox/calls[?service=&operation=&since=SEQ]", "POST /_sandbox/reset",
 			"POST /_sandbox/seed (a scenario, YAML or JSON)", "GET|POST|DELETE /_sandbox/faults", "DELETE /_sandbox/faults/ID",
+			"GET /_sandbox/attacks", "POST /_sandbox/attacks/NAME (play an attack scenario now)",
 		}})
 	case path == "/state" && r.Method == http.MethodGet:
 		sb.mu.Lock()
@@ -64,6 +65,19 @@ func (sb *Sandbox) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		reply(200, map[string]string{"status": "seeded"})
+	case path == "/attacks" && r.Method == http.MethodGet:
+		reply(200, map[string]any{"attacks": Attacks(), "played": sb.attack})
+	case strings.HasPrefix(path, "/attacks/") && r.Method == http.MethodPost:
+		rep, err := sb.Play(r.Context(), strings.TrimPrefix(path, "/attacks/"))
+		if err != nil && rep == nil {
+			fail(404, err.Error())
+			return
+		}
+		if err != nil {
+			reply(500, map[string]any{"error": err.Error(), "report": rep})
+			return
+		}
+		reply(200, rep)
 	case path == "/faults" && r.Method == http.MethodGet:
 		reply(200, sb.Faults())
 	case path == "/faults" && r.Method == http.MethodPost:

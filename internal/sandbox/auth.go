@@ -52,12 +52,15 @@ func (rq *request) authenticate() error {
 	w := sb.st
 	if rq.region == "" {
 		rq.region = w.defaultRegion
-		if rq.service == "s3" || rq.service == "iam" {
+		if rq.service == "s3" {
 			rq.region = "us-east-1"
 		}
 	}
+	if rq.svc != nil && rq.svc.global {
+		rq.region = globalRegion(rq.region)
+	}
 	root := func(acct string) identity {
-		return identity{arn: "arn:aws:iam::" + acct + ":root", userID: acct}
+		return identity{kind: "Root", arn: globalARN(rq.region, "iam", acct, "root"), userID: acct}
 	}
 	if !signed {
 		if w.enforce {
@@ -72,11 +75,8 @@ func (rq *request) authenticate() error {
 	if s := w.sessions[sig.accessKeyID]; s != nil {
 		known, secret = true, s.secret
 		rq.account = s.account
-		rq.ident = identity{
-			accessKeyID: sig.accessKeyID,
-			arn:         "arn:aws:sts::" + s.account + ":assumed-role/" + s.role + "/" + s.name,
-			userID:      "AROA" + strings.ToUpper(hex.EncodeToString([]byte(s.role)))[:min(16, 2*len(s.role))] + ":" + s.name,
-		}
+		rq.ident = s.identity(rq.region)
+		rq.ident.accessKeyID = sig.accessKeyID
 	} else if c, ok := w.creds[sig.accessKeyID]; ok {
 		known, secret = true, c.SecretAccessKey
 		rq.account = c.Account
@@ -102,6 +102,11 @@ func (rq *request) authenticate() error {
 		}
 	}
 	rq.ident.accessKeyID = sig.accessKeyID
+	// A deactivated key stops working at once, whatever the mode: that is
+	// what deactivating a leaked key is for.
+	if k := w.accessKey(sig.accessKeyID); k != nil && k.Status == "Inactive" {
+		return rq.authError("InvalidClientTokenId", "The security token included in the request is invalid.")
+	}
 	if w.enforce && known {
 		if !verifySignature(rq.r, rq.raw, sig, secret) {
 			return rq.authError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
@@ -112,16 +117,28 @@ func (rq *request) authenticate() error {
 }
 
 func (rq *request) userIdentity(acct, user string) identity {
-	id := identity{arn: "arn:aws:iam::" + acct + ":user/" + user, user: user}
+	id := identity{kind: "IAMUser", arn: globalARN(rq.region, "iam", acct, "user/"+user), user: user}
 	if a := rq.sb.st.account(acct); a != nil {
 		for _, u := range a.Users {
 			if u.Name == user {
 				id.userID = u.ID
-				id.arn = "arn:aws:iam::" + acct + ":user" + u.Path + u.Name
+				id.arn = globalARN(rq.region, "iam", acct, "user"+u.Path+u.Name)
 			}
 		}
 	}
 	return id
+}
+
+// identity is who a session's requests act as.
+func (s *session) identity(region string) identity {
+	return identity{
+		kind:    "AssumedRole",
+		arn:     "arn:" + partition(region) + ":sts::" + s.account + ":assumed-role/" + s.role + "/" + s.name,
+		userID:  s.roleID + ":" + s.name,
+		roleARN: globalARN(region, "iam", s.account, "role"+s.rolePath+s.role),
+		roleID:  s.roleID,
+		since:   s.created,
+	}
 }
 
 func (rq *request) authError(code, msg string) *apiError {
@@ -140,31 +157,44 @@ func (rq *request) authError(code, msg string) *apiError {
 	return apiErr(403, code, "%s", msg)
 }
 
-// touchKey records the use of an IAM access key (GetAccessKeyLastUsed).
-func (w *world) touchKey(id, service, region string) {
-	now := time.Now().UTC()
+// accessKey finds an IAM access key (a user's or an account root's) by id.
+func (w *world) accessKey(id string) *AccessKey {
 	for _, a := range w.accounts {
 		for _, u := range a.Users {
 			for _, k := range u.AccessKeys {
 				if k.ID == id {
-					k.LastUsed, k.LastUsedService, k.LastUsedRegion = now, service, region
+					return k
 				}
 			}
 		}
 		for _, k := range a.RootAccessKeys {
 			if k.ID == id {
-				k.LastUsed, k.LastUsedService, k.LastUsedRegion = now, service, region
+				return k
 			}
 		}
+	}
+	return nil
+}
+
+// touchKey records the use of an IAM access key (GetAccessKeyLastUsed).
+func (w *world) touchKey(id, service, region string) {
+	if k := w.accessKey(id); k != nil {
+		k.LastUsed, k.LastUsedService, k.LastUsedRegion = time.Now().UTC(), service, region
 	}
 }
 
 // verifySignature recomputes the SigV4 signature of r with secret.
 func verifySignature(r *http.Request, body []byte, sig sigv4, secret string) bool {
-	amzDate := r.Header.Get("X-Amz-Date")
-	if amzDate == "" {
+	if r.Header.Get("X-Amz-Date") == "" {
 		return false
 	}
+	return hmac.Equal([]byte(computeSignature(r, body, sig, secret)), []byte(sig.signature))
+}
+
+// computeSignature is the SigV4 signature of r's signed headers, path,
+// query and body with secret.
+func computeSignature(r *http.Request, body []byte, sig sigv4, secret string) string {
+	amzDate := r.Header.Get("X-Amz-Date")
 	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
 	if payloadHash == "" {
 		h := sha256.Sum256(body)
@@ -208,8 +238,7 @@ func verifySignature(r *http.Request, body []byte, sig sigv4, secret string) boo
 	k = hmacSHA256(k, sig.region)
 	k = hmacSHA256(k, sig.service)
 	k = hmacSHA256(k, "aws4_request")
-	want := hex.EncodeToString(hmacSHA256(k, sts))
-	return hmac.Equal([]byte(want), []byte(sig.signature))
+	return hex.EncodeToString(hmacSHA256(k, sts))
 }
 
 func hmacSHA256(key []byte, data string) []byte {

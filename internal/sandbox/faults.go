@@ -12,14 +12,16 @@ import (
 // empty for any) match; then, with probability Rate, it waits Latency and,
 // if Error is set, fails with it. The first matching fault that fires wins.
 type Fault struct {
-	// Service is the signing name: ec2, iam, sts, sns, sqs, monitoring
-	// (CloudWatch), s3, securityhub or secretsmanager; empty for any.
+	// Service is the sandbox's service name (the signing name, except
+	// s3control): ec2, iam, sts, sns, sqs, monitoring (CloudWatch), s3,
+	// s3control, securityhub, secretsmanager, guardduty, ssm or cloudtrail;
+	// empty for any.
 	Service string `json:"service,omitempty"`
 	// Operation is the API name, e.g. StopInstances or GetFindings.
 	Operation string `json:"operation,omitempty"`
 	// Error is "throttle" for the service's own throttling error
 	// (RequestLimitExceeded for EC2, SlowDown for S3, ThrottlingException
-	// elsewhere), or any error code (e.g. InternalError,
+	// for most others), or any error code (e.g. InternalError,
 	// ServiceUnavailable, AccessDenied). Empty adds latency only.
 	Error string `json:"error,omitempty"`
 	// Status is the HTTP status for a custom Error; by default 500 for
@@ -75,11 +77,15 @@ type activeFault struct {
 	fired int
 }
 
-var knownServices = map[string]bool{"ec2": true, "iam": true, "sts": true, "sns": true, "sqs": true, "monitoring": true, "s3": true, "securityhub": true, "secretsmanager": true}
-
-func (f *Fault) validate() error {
-	if f.Service != "" && !knownServices[f.Service] {
-		return fmt.Errorf("fault.service: %q is not a sandbox service (ec2, iam, sts, sns, sqs, monitoring, s3, securityhub, secretsmanager)", f.Service)
+func (f *Fault) validate(t *serviceTable) error {
+	if f.Service != "" {
+		s := t.byName[f.Service]
+		if s == nil {
+			return fmt.Errorf("fault.service: %q is not a sandbox service (%s)", f.Service, t.names())
+		}
+		if f.Operation != "" && s.ops[f.Operation] == nil {
+			return fmt.Errorf("fault.operation: %q is not an operation the sandbox serves for %s (%s)", f.Operation, f.Service, strings.Join(s.opNames(), ", "))
+		}
 	}
 	if f.Rate < 0 || f.Rate > 1 {
 		return fmt.Errorf("fault.rate: %v is outside [0, 1]", f.Rate)
@@ -101,7 +107,7 @@ func (f *Fault) validate() error {
 
 // AddFault installs a fault and returns its id.
 func (sb *Sandbox) AddFault(f Fault) (int, error) {
-	if err := f.validate(); err != nil {
+	if err := f.validate(sb.services); err != nil {
 		return 0, err
 	}
 	sb.mu.Lock()
@@ -146,12 +152,23 @@ func (sb *Sandbox) Faults() []FaultStatus {
 func (sb *Sandbox) pickFault(rq *request) *Fault {
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
+	f := sb.faultFor(rq.service, rq.op)
+	if f != nil && rq.call != nil {
+		// Marked under the lock: Calls copies the log while this request runs.
+		rq.call.Fault = true
+	}
+	return f
+}
+
+// faultFor returns the fault to apply to a call of service and op, if
+// any; the caller holds mu.
+func (sb *Sandbox) faultFor(service, op string) *Fault {
 	for _, af := range sb.faults {
 		f := &af.f
-		if f.Service != "" && f.Service != rq.service {
+		if f.Service != "" && f.Service != service {
 			continue
 		}
-		if f.Operation != "" && f.Operation != rq.op {
+		if f.Operation != "" && f.Operation != op {
 			continue
 		}
 		if f.Count > 0 && af.fired >= f.Count {
@@ -168,22 +185,12 @@ func (sb *Sandbox) pickFault(rq *request) *Fault {
 }
 
 // faultError is the error an injected fault answers with.
-func (rq *request) faultError(f *Fault) *apiError {
+func (rq *request) faultError(f *Fault) *apiError { return faultErr(rq.svc, f) }
+
+// faultErr is the error a fault makes a call of the service fail with.
+func faultErr(svc *service, f *Fault) *apiError {
 	if f.Error == "throttle" {
-		var e *apiError
-		switch rq.service {
-		case "ec2":
-			e = apiErr(503, "RequestLimitExceeded", "Request limit exceeded.")
-		case "s3":
-			e = apiErr(503, "SlowDown", "Please reduce your request rate.")
-		case "securityhub":
-			e = apiErr(429, "ThrottlingException", "Rate exceeded")
-		case "sqs":
-			e = apiErr(400, "ThrottlingException", "Rate exceeded")
-			e.queryCode = "RequestThrottled"
-		default:
-			e = apiErr(400, "ThrottlingException", "Rate exceeded")
-		}
+		e := svc.throttleErr()
 		if f.Message != "" {
 			e.msg = f.Message
 		}

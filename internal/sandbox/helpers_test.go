@@ -3,6 +3,8 @@ package sandbox_test
 import (
 	"context"
 	"errors"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,12 +19,50 @@ import (
 // start runs a sandbox with the scenario for the duration of the test.
 func start(t testing.TB, sc *sandbox.Scenario) *sandbox.Sandbox {
 	t.Helper()
-	sb, err := sandbox.Start(context.Background(), sandbox.Options{Scenario: sc})
+	return startOpts(t, sandbox.Options{Scenario: sc})
+}
+
+// startOpts runs a sandbox with opts for the duration of the test.
+func startOpts(t testing.TB, opts sandbox.Options) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.Start(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sb.Close() })
+	recordCoverage(t, sb)
 	return sb
+}
+
+// recordCoverage appends, when VIGIL_SANDBOX_COVERAGE names a file, the
+// operations the test's sandbox answered, one
+// "test<TAB>service<TAB>operation<TAB>error code" line for each success
+// (code empty) and each distinct error not produced by a fault: the
+// compatibility table of docs/sandbox.md lists the tests and the errors
+// that cover each operation from it.
+func recordCoverage(t testing.TB, sb *sandbox.Sandbox) {
+	path := os.Getenv("VIGIL_SANDBOX_COVERAGE")
+	if path == "" {
+		return
+	}
+	t.Cleanup(func() {
+		seen := map[string]bool{}
+		var b strings.Builder
+		for _, c := range sb.Calls() {
+			key := c.Service + "\t" + c.Operation + "\t" + c.Error
+			if (c.Status >= 200 && c.Status < 300 || c.Error != "" && !c.Fault) && !seen[key] {
+				seen[key] = true
+				b.WriteString(t.Name() + "\t" + key + "\n")
+			}
+		}
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Errorf("coverage: %v", err)
+			return
+		}
+		defer f.Close()
+		f.WriteString(b.String())
+	})
 }
 
 // cfg is an SDK config that sends everything to the sandbox, as a user

@@ -65,6 +65,25 @@ func TestIAMUsersAndKeys(t *testing.T) {
 	}
 }
 
+// TestIAMInactiveKeyStopsWorking: deactivating a leaked key (what a
+// remediation does first) stops its calls at once; activating it again
+// lets them through.
+func TestIAMInactiveKeyStopsWorking(t *testing.T) {
+	t.Parallel()
+	sb := start(t, sandbox.Demo())
+	admin := iam.NewFromConfig(cfg(sb, "us-east-1"))
+	leaked := sts.NewFromConfig(cfgKeys(sb, "ap-northeast-1", "AKIAH24JZLHVCY3F7F6L", "any", ""))
+	must[*sts.GetCallerIdentityOutput](t)(leaked.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}))
+	set := func(status iamtypes.StatusType) {
+		must[*iam.UpdateAccessKeyOutput](t)(admin.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: aws.String("etl-batch"), AccessKeyId: aws.String("AKIAH24JZLHVCY3F7F6L"), Status: status}))
+	}
+	set(iamtypes.StatusTypeInactive)
+	_, err := leaked.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	wantCode(t, err, "InvalidClientTokenId")
+	set(iamtypes.StatusTypeActive)
+	must[*sts.GetCallerIdentityOutput](t)(leaked.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}))
+}
+
 func TestIAMPasswordPolicy(t *testing.T) {
 	t.Parallel()
 	sb := start(t, sandbox.Demo())

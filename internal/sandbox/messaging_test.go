@@ -238,3 +238,18 @@ func TestCloudWatchPutMetricDataCBOR(t *testing.T) {
 	_, err := c.PutMetricData(ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String("AWS/EC2"), MetricData: []cwtypes.MetricDatum{{MetricName: aws.String("x"), Value: aws.Float64(1)}}})
 	wantCode(t, err, "InvalidParameterValue")
 }
+
+// A queue named *.fifo is refused as a FIFO queue the sandbox does not
+// simulate, not as a name with a bad character.
+func TestSQSFIFONameNamesTheLimit(t *testing.T) {
+	t.Parallel()
+	sb := start(t, sandbox.Demo())
+	c := sqs.NewFromConfig(cfg(sb, region))
+	_, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("orders.fifo")})
+	if err == nil || !strings.Contains(err.Error(), "standard queues only") {
+		t.Fatalf("CreateQueue orders.fifo: %v, want the standard-queues-only refusal", err)
+	}
+	if _, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("bad name")}); err == nil || !strings.Contains(err.Error(), "alphanumeric") {
+		t.Fatalf("CreateQueue 'bad name': %v, want the name rule", err)
+	}
+}

@@ -21,9 +21,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
 	"sync"
 	"time"
 )
@@ -42,6 +45,23 @@ type Options struct {
 	Seed uint64
 	// Listener, if set, is used instead of listening on Addr.
 	Listener net.Listener
+	// TrailDir, if set, receives the CloudTrail record of every call the
+	// sandbox serves, as gzipped log files in CloudTrail's S3 layout
+	// (AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/...json.gz).
+	TrailDir string
+	// EventsURL, if set, receives what AWS would send to EventBridge: an
+	// "AWS API Call via CloudTrail" event for every call that changes
+	// something, and the GuardDuty, Security Hub and CloudWatch alarm
+	// events the sandbox produces, POSTed as JSON arrays (vigil's
+	// POST /events), with EventsAPIKey in x-api-key.
+	EventsURL    string
+	EventsAPIKey string
+	// MaxObjectBytes bounds the S3 object bytes kept in memory; 256 MiB
+	// when zero.
+	MaxObjectBytes int64
+	// Logger receives the sandbox's own warnings (a log file or an event
+	// that could not be delivered); nothing is logged when nil.
+	Logger *slog.Logger
 }
 
 // Sandbox is a running simulated AWS account. Its methods are safe for
@@ -52,18 +72,31 @@ type Sandbox struct {
 	srv  *http.Server
 	url  string
 
+	services *serviceTable
+
 	closing   chan struct{}
 	closeOnce sync.Once
 
-	mu       sync.Mutex // guards everything below
-	sc       *Scenario  // the scenario as loaded, for Reset
-	st       *world
-	rnd      *rand.Rand
-	calls    []*Call
-	callSeq  int64
-	faults   []*activeFault
-	faultSeq int
-	reqSeq   uint64
+	mu          sync.Mutex // guards everything below
+	sc          *Scenario  // the scenario as loaded, for Reset
+	st          *world
+	rnd         *rand.Rand
+	calls       []*Call
+	callSeq     int64
+	callBytes   int   // estimated bytes held by calls
+	objectBytes int64 // S3 object bodies held
+	trailBuf    map[trailKey]*trailBuffer
+
+	trailMu   sync.Mutex // one CloudTrail file writer at a time
+	trailWake chan struct{}
+	sink      *eventSink
+	log       *slog.Logger
+	snsClient *http.Client   // SNS deliveries to HTTP(S) endpoints
+	attack    *AttackReport  // what the scenario's attack did
+	snsWG     sync.WaitGroup // deliveries in flight
+	faults    []*activeFault
+	faultSeq  int
+	reqSeq    uint64
 }
 
 // Start listens and serves until Close or until ctx is done.
@@ -78,7 +111,24 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, err
 	}
-	sb := &Sandbox{opts: opts, closing: make(chan struct{}), sc: sc}
+	sb := &Sandbox{opts: opts, closing: make(chan struct{}), sc: sc, services: newServiceTable(),
+		trailBuf: map[trailKey]*trailBuffer{}, trailWake: make(chan struct{}, 1), log: opts.Logger,
+		snsClient: &http.Client{Timeout: 5 * time.Second}}
+	if sb.log == nil {
+		sb.log = slog.New(slog.DiscardHandler)
+	}
+	if opts.TrailDir != "" {
+		if err := os.MkdirAll(opts.TrailDir, 0o755); err != nil {
+			return nil, fmt.Errorf("sandbox: trail directory: %w", err)
+		}
+	}
+	if opts.EventsURL != "" {
+		u, err := url.Parse(opts.EventsURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("sandbox: events URL %q is not an http(s) URL", opts.EventsURL)
+		}
+		sb.sink = newEventSink(opts.EventsURL, opts.EventsAPIKey, sb.log)
+	}
 	ln := opts.Listener
 	if ln == nil {
 		addr := opts.Addr
@@ -99,6 +149,15 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	}
 	sb.srv = &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
 	go sb.srv.Serve(ln)
+	go sb.runTrailWriter()
+	if sc.Attack != "" {
+		rep, err := sb.Play(ctx, sc.Attack)
+		sb.attack = rep
+		if err != nil {
+			sb.Close()
+			return nil, fmt.Errorf("sandbox: playing attack %s: %w", sc.Attack, err)
+		}
+	}
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -112,6 +171,7 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 // load (re)builds the state from the scenario; the caller holds mu or owns sb.
 func (sb *Sandbox) load() error {
 	sb.rnd = rand.New(rand.NewPCG(sb.opts.Seed, 0x5eed))
+	sb.objectBytes = 0
 	w, err := newWorld(sb, sb.sc)
 	if err != nil {
 		return err
@@ -138,6 +198,13 @@ func (sb *Sandbox) Close() error {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = sb.srv.Close()
 		}
+		// What was recorded goes out before the sandbox is gone.
+		if ferr := sb.Flush(ctx); err == nil && !errors.Is(ferr, context.DeadlineExceeded) {
+			err = ferr
+		}
+		if sb.sink != nil {
+			sb.sink.close()
+		}
 	})
 	return err
 }
@@ -148,6 +215,7 @@ func (sb *Sandbox) Reset() error {
 	defer sb.mu.Unlock()
 	sb.st.wakeAll()
 	sb.calls = nil
+	sb.callBytes = 0
 	sb.faults = nil
 	return sb.load()
 }
@@ -209,3 +277,7 @@ func (sb *Sandbox) FindingCount() int {
 	defer sb.mu.Unlock()
 	return len(sb.st.findings.list)
 }
+
+// AttackReport is what the scenario's attack did when Start played it;
+// nil when the scenario has no attack.
+func (sb *Sandbox) AttackReport() *AttackReport { return sb.attack }

@@ -26,10 +26,14 @@ func Demo() *Scenario {
 }
 
 // LoadScenario reads a scenario file (YAML or JSON); "demo" names the
-// built-in demo scenario.
+// built-in demo scenario, and the name of an attack scenario (see Attacks)
+// that attack's scenario.
 func LoadScenario(path string) (*Scenario, error) {
 	if path == "demo" {
 		return Demo(), nil
+	}
+	if _, ok := attacks[path]; ok {
+		return AttackScenario(path)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -45,6 +49,9 @@ func LoadScenario(path string) (*Scenario, error) {
 // ParseScenario decodes and validates a YAML or JSON scenario. Unknown
 // fields are errors, so a typo does not silently drop a resource.
 func ParseScenario(b []byte) (*Scenario, error) {
+	if err := checkAliases(b); err != nil {
+		return nil, err
+	}
 	var sc Scenario
 	if err := yaml.UnmarshalWithOptions(b, &sc, yaml.DisallowUnknownField()); err != nil {
 		return nil, fmt.Errorf("scenario: %s", yaml.FormatError(err, false, true))
@@ -163,6 +170,9 @@ func (sc *Scenario) Validate() error {
 				return fmt.Errorf("findings[%d].%s: required", i, k)
 			}
 		}
+	}
+	if _, ok := attacks[sc.Attack]; sc.Attack != "" && !ok {
+		return fmt.Errorf("attack: %q is not an attack scenario (%s)", sc.Attack, strings.Join(sortedKeys(attacks), ", "))
 	}
 	if sc.GeneratedFindings < 0 || sc.GeneratedFindings > 1_000_000 {
 		return fmt.Errorf("generated_findings: %d is outside 0..1000000", sc.GeneratedFindings)
@@ -286,6 +296,33 @@ func (r *Region) validate(rp, acct string, dup func(path, kind, id string) error
 		}
 		if v.InstanceID != "" && v.Device == "" {
 			return fmt.Errorf("%s.device: an attached volume needs a device name such as /dev/xvda", p)
+		}
+	}
+	for i, s := range r.Subnets {
+		p := fmt.Sprintf("%s.subnets[%d]", rp, i)
+		if err := idCheck(p+".id", s.ID, "subnet-"); err != nil {
+			return err
+		}
+		if err := dup(p, "subnet", s.ID); err != nil {
+			return err
+		}
+		if !vpcs[s.VPCID] {
+			return fmt.Errorf("%s.vpc_id: %q is not a VPC of this region", p, s.VPCID)
+		}
+		if s.CIDR != "" && !validCIDR(s.CIDR) {
+			return fmt.Errorf("%s.cidr: %q is not an IPv4 CIDR", p, s.CIDR)
+		}
+	}
+	if len(r.Detectors) > 1 {
+		return fmt.Errorf("%s.guardduty_detectors: a region has at most one GuardDuty detector, got %d", rp, len(r.Detectors))
+	}
+	for i, d := range r.Detectors {
+		p := fmt.Sprintf("%s.guardduty_detectors[%d]", rp, i)
+		if len(d.ID) != 32 || strings.Trim(d.ID, hexDigits) != "" {
+			return fmt.Errorf("%s.id: %q is not a detector id (32 hex digits)", p, d.ID)
+		}
+		if d.Status != "" && d.Status != "ENABLED" && d.Status != "DISABLED" {
+			return fmt.Errorf("%s.status: %q is not ENABLED or DISABLED", p, d.Status)
 		}
 	}
 	for i, s := range r.Snapshots {

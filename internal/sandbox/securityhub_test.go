@@ -223,6 +223,7 @@ func TestSecurityHubFilterComparisons(t *testing.T) {
 	if mine == 0 || mine >= all {
 		t.Errorf("account+region+workflow = %d of %d", mine, all)
 	}
+	//lint:ignore SA1019 the sandbox refuses the deprecated Keyword filter as Security Hub does
 	_, err := c.GetFindings(ctx, &securityhub.GetFindingsInput{Filters: &shtypes.AwsSecurityFindingFilters{Keyword: []shtypes.KeywordFilter{{Value: aws.String("x")}}}})
 	wantCode(t, err, "InvalidInputException")
 }

@@ -67,6 +67,9 @@ func (x *xmlw) opt(name, value string) {
 }
 
 func (x *xmlw) bool(name string, v bool) { x.leaf(name, strconv.FormatBool(v)) }
+
+// text writes escaped character data.
+func (x *xmlw) text(s string)            { xml.EscapeText(x, []byte(s)) }
 func (x *xmlw) int(name string, v int64) { x.leaf(name, strconv.FormatInt(v, 10)) }
 func (x *xmlw) time(name string, t time.Time) {
 	x.leaf(name, t.UTC().Format("2006-01-02T15:04:05.000Z"))
@@ -151,18 +154,6 @@ func (f form) structs(prefix string) []form {
 	return out
 }
 
-// sub returns the parameters under prefix. as a form.
-func (f form) sub(prefix string) form {
-	out := form{}
-	p := prefix + "."
-	for k, v := range f {
-		if strings.HasPrefix(k, p) {
-			out[k[len(p):]] = v
-		}
-	}
-	return out
-}
-
 func (f form) int(name string, def int64) (int64, error) {
 	s, ok := f[name]
 	if !ok || s == "" {
@@ -178,7 +169,14 @@ func (f form) int(name string, def int64) (int64, error) {
 func (f form) bool(name string) bool { return strings.EqualFold(f[name], "true") }
 
 // writeQuery writes an awsQuery response: <OpResponse><OpResult>...
-func (rq *request) writeQuery(ns string, body func(x *xmlw)) {
+// emptyResult is the body of a query response whose result element is
+// present but empty: operations whose output shape has no members but a
+// result wrapper (SNS TagResource), which botocore looks up and fails
+// without. A nil body writes no result element at all.
+func emptyResult(*xmlw) {}
+
+func (rq *request) writeQuery(body func(x *xmlw)) {
+	ns := rq.svc.xmlNS
 	var x xmlw
 	x.WriteString(`<?xml version="1.0" encoding="UTF-8"?>`)
 	x.WriteString(`<` + rq.op + `Response xmlns="` + ns + `">`)
@@ -191,8 +189,6 @@ func (rq *request) writeQuery(ns string, body func(x *xmlw)) {
 	x.close(rq.op + "Response")
 	rq.send(200, "text/xml", x.Bytes())
 }
-
-const ec2NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 
 // writeEC2 writes an EC2 query response.
 func (rq *request) writeEC2(body func(x *xmlw)) {
@@ -209,9 +205,14 @@ func (rq *request) writeEC2(body func(x *xmlw)) {
 
 // writeS3 writes an S3 XML body with the S3 namespace on its root.
 func (rq *request) writeS3(status int, root string, body func(x *xmlw)) {
+	rq.writeXML(status, root, "http://s3.amazonaws.com/doc/2006-03-01/", body)
+}
+
+// writeXML writes a REST-XML body with the namespace on its root.
+func (rq *request) writeXML(status int, root, ns string, body func(x *xmlw)) {
 	var x xmlw
 	x.WriteString(`<?xml version="1.0" encoding="UTF-8"?>`)
-	x.WriteString(`<` + root + ` xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`)
+	x.WriteString(`<` + root + ` xmlns="` + ns + `">`)
 	body(&x)
 	x.close(root)
 	rq.send(status, "application/xml", x.Bytes())
@@ -255,6 +256,10 @@ func (rq *request) send(status int, contentType string, body []byte) {
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	rq.status = status
+	rq.respLen = len(body)
+	if len(body) <= maxTrailBody {
+		rq.resp = body
+	}
 	rq.w.WriteHeader(status)
 	if rq.r.Method != http.MethodHead {
 		rq.w.Write(body)
@@ -267,7 +272,7 @@ func (rq *request) fail(err error) {
 	if !ok {
 		e = apiErr(500, "InternalFailure", "%v", err)
 	}
-	rq.errCode = e.code
+	rq.errCode, rq.errMsg = e.code, e.msg
 	fault := "Sender"
 	if e.status >= 500 {
 		fault = "Receiver"
@@ -302,15 +307,26 @@ func (rq *request) fail(err error) {
 	case protoRESTXML:
 		var x xmlw
 		x.WriteString(`<?xml version="1.0" encoding="UTF-8"?>`)
+		wrapped := rq.svc != nil && rq.svc.wrappedXMLErrors
+		if wrapped {
+			x.open("ErrorResponse")
+		}
 		x.open("Error")
 		x.leaf("Code", e.code)
 		x.leaf("Message", e.msg)
 		for _, kv := range e.extra {
 			x.leaf(kv[0], kv[1])
 		}
+		if wrapped {
+			x.close("Error")
+		}
 		x.leaf("RequestId", rq.reqID)
 		x.leaf("HostId", "sandbox")
-		x.close("Error")
+		if wrapped {
+			x.close("ErrorResponse")
+		} else {
+			x.close("Error")
+		}
 		rq.send(e.status, "application/xml", x.Bytes())
 	case protoCBOR:
 		if e.queryCode != "" {
@@ -323,19 +339,17 @@ func (rq *request) fail(err error) {
 		if e.queryCode != "" {
 			rq.w.Header().Set("X-Amzn-Query-Error", qcode+";"+fault)
 		}
-		rq.w.Header().Set("X-Amzn-ErrorType", e.code)
+		rq.w.Header().Set("X-Amzn-ErrorType", rq.errorType(e.code))
 		b, _ := json.Marshal(map[string]string{"__type": rq.errorType(e.code), "message": e.msg})
 		rq.send(e.status, rq.jsonContentType(), b)
 	}
 }
 
-// errorType is the JSON __type: namespaced like AWS services send it.
+// errorType is the JSON __type and X-Amzn-ErrorType: namespaced where
+// the service's model declares an error namespace, as AWS sends it.
 func (rq *request) errorType(code string) string {
-	switch rq.service {
-	case "sqs":
-		return "com.amazonaws.sqs#" + code
-	case "monitoring":
-		return "com.amazonaws.cloudwatch#" + code
+	if rq.svc != nil && rq.proto != protoRESTJSON {
+		return rq.svc.errorNS + code
 	}
 	return code
 }

@@ -1,9 +1,13 @@
 package sandbox
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -21,12 +25,14 @@ type world struct {
 	sessions       map[string]*session // AssumeRole credentials by access key id
 	findings       *findingStore
 	queueWake      map[*Queue]chan struct{}
+	publicIPs      int // public addresses handed out to launched instances
 }
 
 // session is a set of temporary credentials handed out by AssumeRole.
 type session struct {
 	account, role, name, secret, token string
-	expires                            time.Time
+	rolePath, roleID                   string
+	created, expires                   time.Time
 }
 
 // copyJSON deep-copies v into out through JSON.
@@ -81,29 +87,7 @@ func (w *world) merge(sc *Scenario) error {
 			w.accounts = append(w.accounts, a)
 			continue
 		}
-		old.Roles = append(old.Roles, a.Roles...)
-		old.Users = append(old.Users, a.Users...)
-		old.RootAccessKeys = append(old.RootAccessKeys, a.RootAccessKeys...)
-		if a.PasswordPolicy != nil {
-			old.PasswordPolicy = a.PasswordPolicy
-		}
-		old.Buckets = append(old.Buckets, a.Buckets...)
-		for _, r := range a.Regions {
-			or := old.findRegion(r.Name)
-			if or == nil {
-				old.Regions = append(old.Regions, r)
-				continue
-			}
-			or.EbsEncryptionByDefault = or.EbsEncryptionByDefault || r.EbsEncryptionByDefault
-			or.VPCs = append(or.VPCs, r.VPCs...)
-			or.SecurityGroups = append(or.SecurityGroups, r.SecurityGroups...)
-			or.Instances = append(or.Instances, r.Instances...)
-			or.Volumes = append(or.Volumes, r.Volumes...)
-			or.Snapshots = append(or.Snapshots, r.Snapshots...)
-			or.Topics = append(or.Topics, r.Topics...)
-			or.Queues = append(or.Queues, r.Queues...)
-			or.Secrets = append(or.Secrets, r.Secrets...)
-		}
+		mergeInto(old, a)
 	}
 	now := time.Now().UTC()
 	for i, f := range sc.Findings {
@@ -116,6 +100,57 @@ func (w *world) merge(sc *Scenario) error {
 		}
 	}
 	return nil
+}
+
+// mergeInto adds src's content to dst, field by field: lists are
+// appended, booleans ORed, set pointers and strings replace, and regions
+// of the same name merge recursively. New resource kinds merge without a
+// change here.
+func mergeInto[T any](dst, src *T) {
+	mergeValue(reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem())
+}
+
+func mergeValue(dst, src reflect.Value) {
+	for i := 0; i < dst.NumField(); i++ {
+		if !dst.Type().Field(i).IsExported() {
+			continue
+		}
+		d, s := dst.Field(i), src.Field(i)
+		switch {
+		case d.Type() == reflect.TypeOf([]*Region(nil)):
+			for j := 0; j < s.Len(); j++ {
+				r := s.Index(j).Interface().(*Region)
+				var found *Region
+				for k := 0; k < d.Len(); k++ {
+					if or := d.Index(k).Interface().(*Region); or.Name == r.Name {
+						found = or
+					}
+				}
+				if found == nil {
+					d.Set(reflect.Append(d, s.Index(j)))
+				} else {
+					mergeInto(found, r)
+				}
+			}
+		case d.Kind() == reflect.Slice:
+			d.Set(reflect.AppendSlice(d, s))
+		case d.Kind() == reflect.Bool:
+			d.SetBool(d.Bool() || s.Bool())
+		case d.Kind() == reflect.Map:
+			if !s.IsNil() {
+				if d.IsNil() {
+					d.Set(reflect.MakeMap(d.Type()))
+				}
+				for _, k := range s.MapKeys() {
+					d.SetMapIndex(k, s.MapIndex(k))
+				}
+			}
+		case d.Kind() == reflect.Pointer, d.Kind() == reflect.String:
+			if !s.IsZero() {
+				d.Set(s)
+			}
+		}
+	}
 }
 
 // fillAccount completes defaults that depend on the sandbox (URLs, ARNs).
@@ -138,9 +173,25 @@ func (w *world) fillAccount(a *Account) {
 			k.Status = "Active"
 		}
 	}
+	if p := a.PasswordPolicy; p != nil && p.MinimumPasswordLength == 0 {
+		p.MinimumPasswordLength = 6 // IAM's default, what GetAccountPasswordPolicy reports
+	}
 	for _, b := range a.Buckets {
 		if b.Region == "" {
 			b.Region = w.defaultRegion
+		}
+		for _, o := range b.Objects {
+			o.body = []byte(o.Content)
+			o.Size = int64(len(o.body))
+			sum := md5.Sum(o.body)
+			o.ETag = `"` + hex.EncodeToString(sum[:]) + `"`
+			if o.LastModified.IsZero() {
+				o.LastModified = time.Now().UTC().Truncate(time.Second)
+			}
+			if o.ContentType == "" {
+				o.ContentType = "text/plain"
+			}
+			w.sb.objectBytes += o.Size
 		}
 	}
 	for _, r := range a.Regions {
@@ -151,6 +202,12 @@ func (w *world) fillAccount(a *Account) {
 func (w *world) fillRegion(a *Account, r *Region) {
 	for _, q := range r.Queues {
 		q.URL = w.sb.url + "/" + a.ID + "/" + q.Name
+		if q.Created.IsZero() {
+			q.Created = time.Now().UTC().Truncate(time.Second)
+		}
+		if q.LastModified.IsZero() {
+			q.LastModified = q.Created
+		}
 		for _, m := range q.Messages {
 			if m.Sent.IsZero() {
 				m.Sent = time.Now().UTC()
@@ -158,19 +215,24 @@ func (w *world) fillRegion(a *Account, r *Region) {
 		}
 	}
 	for _, t := range r.Topics {
-		t.ARN = fmt.Sprintf("arn:aws:sns:%s:%s:%s", r.Name, a.ID, t.Name)
+		t.ARN = regionalARN(r.Name, "sns", a.ID, t.Name)
 	}
 	for _, s := range r.Secrets {
 		if s.ARN == "" {
-			s.ARN = fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-%s", r.Name, a.ID, s.Name, w.randID(6, alnum))
+			s.ARN = secretARN(r.Name, a.ID, s.Name, w.randID(6, alnum))
 		}
 		if s.Created.IsZero() {
 			s.Created = time.Now().UTC()
+		}
+		if s.LastChanged.IsZero() {
+			s.LastChanged = s.Created
 		}
 		if len(s.Versions) == 0 {
 			s.Versions = []*SecretVersion{{ID: w.uuid(), String: s.Value, Stages: []string{"AWSCURRENT"}, Created: s.Created}}
 		}
 	}
+	w.deriveSubnets(r)
+	deriveInstanceProfiles(a, r)
 	for _, i := range r.Instances {
 		if i.Metadata == nil {
 			i.Metadata = &MetadataOptions{}
@@ -189,6 +251,20 @@ func (w *world) fillRegion(a *Account, r *Region) {
 		}
 		if i.Type == "" {
 			i.Type = "t3.micro"
+		}
+	}
+	for _, d := range r.Detectors {
+		if d.Status == "" {
+			d.Status = "ENABLED"
+		}
+		if d.FindingPublishingFrequency == "" {
+			d.FindingPublishingFrequency = "SIX_HOURS"
+		}
+		if d.Created.IsZero() {
+			d.Created = time.Now().UTC().Truncate(time.Millisecond)
+		}
+		if d.Updated.IsZero() {
+			d.Updated = d.Created
 		}
 	}
 	for _, v := range r.Volumes {
@@ -303,5 +379,53 @@ func (w *world) wakeQueue(q *Queue) {
 func (w *world) wakeAll() {
 	for q := range w.queueWake {
 		w.wakeQueue(q)
+	}
+}
+
+// deriveInstanceProfiles adds the instance profiles the region's
+// instances name but the scenario does not list, each with the account's
+// role of the same name when there is one (as the console creates them).
+func deriveInstanceProfiles(a *Account, r *Region) {
+	for _, in := range r.Instances {
+		arn := in.InstanceProfileARN
+		_, rest, ok := strings.Cut(arn, ":instance-profile/")
+		if !ok || !strings.Contains(arn, ":"+a.ID+":") {
+			continue
+		}
+		path, name := "/", rest
+		if i := strings.LastIndex(rest, "/"); i >= 0 {
+			path, name = "/"+rest[:i+1], rest[i+1:]
+		}
+		if a.instanceProfile(name) != nil {
+			continue
+		}
+		ip := &InstanceProfile{Name: name, Path: path}
+		if a.role(name) != nil {
+			ip.Roles = []string{name}
+		}
+		a.InstanceProfiles = append(a.InstanceProfiles, ip)
+	}
+}
+
+// deriveSubnets adds the subnets a scenario's instances name but the
+// scenario does not describe (the demo takes them from sample events): a
+// /24 around the instance's address, in its zone; in a default VPC the
+// first of a zone is the zone's default subnet.
+func (w *world) deriveSubnets(r *Region) {
+	for _, in := range r.Instances {
+		if in.SubnetID == "" || in.VPCID == "" || r.subnet(in.SubnetID) != nil || r.vpc(in.VPCID) == nil {
+			continue
+		}
+		cidr := ""
+		if a, err := netip.ParseAddr(in.PrivateIP); err == nil && a.Is4() {
+			if p, err := a.Prefix(24); err == nil {
+				cidr = p.String()
+			}
+		}
+		def := r.isDefaultVPC(in.VPCID) && !slices.ContainsFunc(r.Subnets, func(s *Subnet) bool {
+			return s.DefaultForAz && s.AvailabilityZone == in.AvailabilityZone
+		})
+		r.Subnets = append(r.Subnets, &Subnet{ID: in.SubnetID, VPCID: in.VPCID, CIDR: cidr, AvailabilityZone: in.AvailabilityZone,
+			DefaultForAz: def, MapPublicIPOnLaunch: def})
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/sandbox"
 	"github.com/vigilhq/vigil/internal/scan"
 )
@@ -38,7 +38,7 @@ func TestTenThousandFindingsMatchAWSCLI(t *testing.T) {
 		ControlIDs:    []string{"S3.1", "S3.2", "S3.5", "S3.8", "EC2.2", "EC2.8", "EC2.19", "IAM.3", "IAM.4", "IAM.8", "CloudTrail.1", "GuardDuty.1", "KMS.4"},
 	}
 	var out bytes.Buffer
-	res, err := scan.Run(ctx, scanner, &out, scan.Options{Query: q, Lang: explain.JA, BOM: true})
+	res, err := scan.Run(ctx, scanner, &out, scan.Options{Query: q, Lang: lang.JA, BOM: true})
 	if err != nil {
 		t.Fatal(err)
 	}

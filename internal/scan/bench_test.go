@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/vigilhq/vigil/internal/awsx"
-	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/sandbox"
 	"github.com/vigilhq/vigil/internal/scan"
 )
@@ -96,7 +96,7 @@ func BenchmarkScanToCSV(b *testing.B) {
 					start := time.Now()
 					for i := 0; i < b.N; i++ {
 						p := startPeak()
-						res, err := scan.Run(ctx, scanner, io.Discard, scan.Options{Query: q, Lang: explain.JA, BOM: true, History: h, Owners: owners})
+						res, err := scan.Run(ctx, scanner, io.Discard, scan.Options{Query: q, Lang: lang.JA, BOM: true, History: h, Owners: owners})
 						peak = max(peak, p.end())
 						if err != nil {
 							b.Fatal(err)

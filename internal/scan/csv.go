@@ -5,14 +5,14 @@ import (
 	"io"
 	"strings"
 
-	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 )
 
 // CSVOptions shape a CSV report.
 type CSVOptions struct {
 	// Lang chooses the header row's language (and the change column's
 	// words); English when empty.
-	Lang explain.Lang
+	Lang lang.Lang
 	// BOM starts the file with a UTF-8 byte order mark, which Excel needs
 	// to read UTF-8 (Japanese) text correctly.
 	BOM bool

@@ -18,7 +18,8 @@ type History struct {
 	st *store.Store
 }
 
-var historySchema = []string{
+// Migrations create the scan history's tables.
+var Migrations = []store.Migration{{ID: "scan/0001_history", SQL: []string{
 	`CREATE TABLE IF NOT EXISTS vigil_scans (
 		name        TEXT PRIMARY KEY,
 		run         BIGINT NOT NULL,
@@ -46,14 +47,12 @@ var historySchema = []string{
 		PRIMARY KEY (name, finding_id)
 	)`,
 	`CREATE INDEX IF NOT EXISTS vigil_scan_findings_run ON vigil_scan_findings (name, seen_run)`,
-}
+}}}
 
-// OpenHistory creates the history tables in st if needed.
+// OpenHistory returns the history kept in st (migrated with Migrations).
 func OpenHistory(ctx context.Context, st *store.Store) (*History, error) {
-	for _, q := range historySchema {
-		if _, err := st.Q().Exec(ctx, q); err != nil {
-			return nil, fmt.Errorf("scan history: creating tables: %w", err)
-		}
+	if err := st.Migrate(ctx, Migrations); err != nil {
+		return nil, fmt.Errorf("scan history: %w", err)
 	}
 	return &History{st: st}, nil
 }
@@ -197,13 +196,22 @@ func (r *diffRun) flush(ctx context.Context) error {
 	return nil
 }
 
-// finish records the run and returns how many findings of the previous run
-// were not seen again (resolved), with up to examples of them.
-func (r *diffRun) finish(ctx context.Context, total, examples int) (resolved int, ex []Finding, err error) {
+// finish returns how many findings of the previous run were not seen
+// again (resolved), with up to examples of them. The run does not become
+// the baseline of the next one until commit: a run whose report was not
+// delivered is compared against again.
+func (r *diffRun) finish(ctx context.Context, examples int) (resolved int, ex []Finding, err error) {
 	if err := r.flush(ctx); err != nil {
 		return 0, nil, err
 	}
 	q := r.h.st.Q()
+	// An earlier attempt at this run number that was never committed (its
+	// report failed) marked findings this attempt did not see: give them
+	// back their last committed run, so they count as resolved (or, when
+	// they were new in that attempt, are forgotten).
+	if _, err := q.Exec(ctx, `UPDATE vigil_scan_findings SET seen_run = prev_run WHERE name = ? AND seen_run = ? AND attempt <> ?`, r.name, r.cur, r.attempt); err != nil {
+		return 0, nil, fmt.Errorf("scan history: %w", err)
+	}
 	if r.prev > 0 {
 		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM vigil_scan_findings WHERE name = ? AND seen_run = ?`, r.name, r.prev).Scan(&resolved); err != nil {
 			return 0, nil, fmt.Errorf("scan history: %w", err)
@@ -226,7 +234,12 @@ func (r *diffRun) finish(ctx context.Context, total, examples int) (resolved int
 			return 0, nil, err
 		}
 	}
-	err = r.h.st.InTx(ctx, func(tx store.Tx) error {
+	return resolved, ex, nil
+}
+
+// commit makes the run the baseline the next run is compared with.
+func (r *diffRun) commit(ctx context.Context, total, resolved int) error {
+	err := r.h.st.InTx(ctx, func(tx store.Tx) error {
 		// Findings resolved before the previous run are forgotten: if
 		// they come back they are new either way.
 		if _, err := tx.Exec(ctx, `DELETE FROM vigil_scan_findings WHERE name = ? AND seen_run < ?`, r.name, r.prev); err != nil {
@@ -239,7 +252,7 @@ func (r *diffRun) finish(ctx context.Context, total, examples int) (resolved int
 		return err
 	})
 	if err != nil {
-		return 0, nil, fmt.Errorf("scan history: %w", err)
+		return fmt.Errorf("scan history: %w", err)
 	}
-	return resolved, ex, nil
+	return nil
 }

@@ -3,7 +3,7 @@ package scan
 import (
 	"fmt"
 
-	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 )
 
 // Message keys. Each language's catalog (messages_en.go, messages_ja.go)
@@ -47,10 +47,10 @@ const (
 	msgFileName      = "file"
 )
 
-var catalogs = map[explain.Lang]map[string]string{explain.EN: messagesEN, explain.JA: messagesJA}
+var catalogs = map[lang.Lang]map[string]string{lang.EN: messagesEN, lang.JA: messagesJA}
 
-func text(lang explain.Lang, key string, args ...any) string {
-	c, ok := catalogs[lang]
+func text(lng lang.Lang, key string, args ...any) string {
+	c, ok := catalogs[lng]
 	if !ok {
 		c = messagesEN
 	}

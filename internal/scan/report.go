@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/notify"
 )
 
@@ -20,7 +20,7 @@ type Options struct {
 	// message leaves it out when empty.
 	Env string
 	// Lang is the language of the CSV headers and the message.
-	Lang explain.Lang
+	Lang lang.Lang
 	// BOM starts the CSV with a UTF-8 byte order mark (for Excel).
 	BOM bool
 	// Owners maps a resource tag to the people mentioned on their
@@ -36,6 +36,10 @@ type Options struct {
 	// runs again, the history compares with the same previous run, so the
 	// retried message reports the same changes.
 	Delivery string
+	// MarkNotified keeps the findings whose workflow status is NEW so
+	// that, once the report is delivered, Scanner.MarkNotified can set
+	// them to NOTIFIED in Security Hub.
+	MarkNotified bool
 }
 
 // Result is what a run found. It holds counts and a bounded number of
@@ -44,7 +48,7 @@ type Result struct {
 	Name  string
 	Query Query
 	Env   string
-	Lang  explain.Lang
+	Lang  lang.Lang
 	// Total counts the violations listed (rows in the CSV).
 	Total int
 	// Diffed is true when the run was compared with history; FirstScan
@@ -58,6 +62,32 @@ type Result struct {
 	Owners   []OwnerSummary
 	Unowned  int
 	OwnerTag string
+
+	// commit makes the run the history's baseline (Commit).
+	commit func(ctx context.Context) error
+	// toMark are the findings still NEW in Security Hub, by the region
+	// they were listed in (with Options.MarkNotified).
+	toMark map[string][]Mark
+}
+
+// Mark identifies a finding for BatchUpdateFindings.
+type Mark struct{ ID, ProductArn string }
+
+// Commit makes this run the one the next run of the same scan is compared
+// with. Call it once the report was delivered: a run whose report never
+// reached anyone is not a baseline, so its new violations are reported as
+// new again next time. Without history it does nothing.
+func (r *Result) Commit(ctx context.Context) error {
+	if r.commit == nil {
+		return nil
+	}
+	return r.commit(ctx)
+}
+
+// Unchanged reports whether the run was compared with a previous one and
+// found nothing new and nothing resolved.
+func (r *Result) Unchanged() bool {
+	return r.Diffed && !r.FirstScan && r.New == 0 && r.Resolved == 0
 }
 
 // Open is the number of violations that were already open at the previous
@@ -91,6 +121,12 @@ func Run(ctx context.Context, sc *Scanner, w io.Writer, opts Options) (*Result, 
 				res.NewExamples = append(res.NewExamples, slim(f))
 			}
 		}
+		if opts.MarkNotified && f.Workflow == "NEW" && f.ProductArn != "" {
+			if res.toMark == nil {
+				res.toMark = map[string][]Mark{}
+			}
+			res.toMark[f.ScannedIn] = append(res.toMark[f.ScannedIn], Mark{f.ID, f.ProductArn})
+		}
 		value, who := opts.Owners.Of(f)
 		if opts.Owners.Enabled() {
 			tally.add(who, f, isNew && opts.History != nil)
@@ -121,10 +157,12 @@ func Run(ctx context.Context, sc *Scanner, w io.Writer, opts Options) (*Result, 
 		if err := dr.flush(ctx); err != nil {
 			return nil, err
 		}
-		res.Resolved, res.ResolvedExamples, err = dr.finish(ctx, res.Total, opts.Examples)
+		res.Resolved, res.ResolvedExamples, err = dr.finish(ctx, opts.Examples)
 		if err != nil {
 			return nil, err
 		}
+		total, resolved := res.Total, res.Resolved
+		res.commit = func(ctx context.Context) error { return dr.commit(ctx, total, resolved) }
 	}
 	if cw != nil {
 		if err := cw.Flush(); err != nil {

@@ -19,10 +19,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
+
+	"github.com/vigilhq/vigil/internal/awsx"
 )
 
 // Severities in ascending order, as Security Hub labels them.
@@ -130,6 +133,13 @@ type Finding struct {
 	RemediationURL string
 	// Tags are the first resource's tags, as Security Hub reports them.
 	Tags map[string]string
+	// ProductArn and Workflow (NEW, NOTIFIED) identify the finding and
+	// its workflow status for BatchUpdateFindings.
+	ProductArn string
+	Workflow   string
+	// ScannedIn is the region whose Security Hub listed the finding (its
+	// Region differs under cross-region aggregation).
+	ScannedIn string
 }
 
 // ControlID returns a finding's control id: Compliance.SecurityControlId,
@@ -161,6 +171,10 @@ func convert(f *types.AwsSecurityFinding) Finding {
 	if f.Severity != nil {
 		out.Severity = string(f.Severity.Label)
 	}
+	out.ProductArn = aws.ToString(f.ProductArn)
+	if f.Workflow != nil {
+		out.Workflow = string(f.Workflow.Status)
+	}
 	if len(f.Resources) > 0 {
 		r := f.Resources[0]
 		out.Resource, out.ResourceType, out.Tags = aws.ToString(r.Id), aws.ToString(r.Type), r.Tags
@@ -184,6 +198,14 @@ type Scanner struct {
 	AWS aws.Config
 	// PageSize is GetFindings' MaxResults; 100 (the maximum) when zero.
 	PageSize int32
+	// Retries is how many more times a page is asked for when Security
+	// Hub throttles or fails (after the SDK's own attempts), so a busy
+	// account slows a scan down instead of ending it; 8 when zero,
+	// none when negative.
+	Retries int
+	// Backoff is the first wait between those attempts, doubled each time
+	// up to 30s; 1s when zero.
+	Backoff time.Duration
 }
 
 // ErrStop, returned by a Scan callback, ends the scan without error.
@@ -214,11 +236,12 @@ func (s *Scanner) Scan(ctx context.Context, q Query, fn func(*Finding) error) er
 	filters := q.Filters()
 	for _, region := range regions {
 		client := securityhub.NewFromConfig(s.AWS, func(o *securityhub.Options) { o.Region = region })
-		err := scanRegion(ctx, client, filters, size, func(f *types.AwsSecurityFinding) error {
+		err := s.scanRegion(ctx, client, filters, size, func(f *types.AwsSecurityFinding) error {
 			if len(allow) > 0 && !allow[ControlID(f)] {
 				return nil
 			}
 			c := convert(f)
+			c.ScannedIn = region
 			return fn(&c)
 		})
 		if errors.Is(err, ErrStop) {
@@ -231,10 +254,16 @@ func (s *Scanner) Scan(ctx context.Context, q Query, fn func(*Finding) error) er
 	return nil
 }
 
-func scanRegion(ctx context.Context, c GetFindingsAPI, filters *types.AwsSecurityFindingFilters, size int32, fn func(*types.AwsSecurityFinding) error) error {
+func (s *Scanner) scanRegion(ctx context.Context, c GetFindingsAPI, filters *types.AwsSecurityFindingFilters, size int32, fn func(*types.AwsSecurityFinding) error) error {
 	p := securityhub.NewGetFindingsPaginator(c, &securityhub.GetFindingsInput{Filters: filters, MaxResults: aws.Int32(size)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		var page *securityhub.GetFindingsOutput
+		// A failed NextPage does not advance the paginator: asking again
+		// asks for the same page.
+		err := s.retry(ctx, func() (err error) {
+			page, err = p.NextPage(ctx)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -245,4 +274,31 @@ func scanRegion(ctx context.Context, c GetFindingsAPI, filters *types.AwsSecurit
 		}
 	}
 	return nil
+}
+
+// retry calls fn until it succeeds, fails for good (awsx.Retryable) or
+// has failed s.Retries more times, waiting a doubling backoff between.
+func (s *Scanner) retry(ctx context.Context, fn func() error) error {
+	retries := s.Retries
+	if retries == 0 {
+		retries = 8
+	}
+	wait := s.Backoff
+	if wait <= 0 {
+		wait = time.Second
+	}
+	for attempt := 0; ; attempt++ {
+		err := fn()
+		if err == nil || attempt >= retries || ctx.Err() != nil || !awsx.Retryable(err) {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
 }

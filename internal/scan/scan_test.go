@@ -9,13 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
 	"github.com/vigilhq/vigil/internal/awsx"
-	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/sandbox"
 	"github.com/vigilhq/vigil/internal/sandbox/sandboxtest"
 	"github.com/vigilhq/vigil/internal/scan"
@@ -159,11 +160,11 @@ func TestCSVDefaultFiltersRegionsAndLanguages(t *testing.T) {
 	_, sc := startSandbox(t, sandbox.Options{Scenario: scenario(base...)})
 	for _, tc := range []struct {
 		name string
-		lang explain.Lang
+		lng  lang.Lang
 		bom  bool
-	}{{"en", explain.EN, false}, {"ja", explain.JA, true}} {
+	}{{"en", lang.EN, false}, {"ja", lang.JA, true}} {
 		var out bytes.Buffer
-		res, err := scan.Run(ctx, sc, &out, scan.Options{Query: scan.Query{Regions: []string{tokyo, usEast}}, Lang: tc.lang, BOM: tc.bom, Owners: owners})
+		res, err := scan.Run(ctx, sc, &out, scan.Options{Query: scan.Query{Regions: []string{tokyo, usEast}}, Lang: tc.lng, BOM: tc.bom, Owners: owners})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,6 +250,7 @@ func TestDiffAgainstPreviousScan(t *testing.T) {
 	if !first.FirstScan || first.Total != 5 || first.New != 5 {
 		t.Fatalf("first scan: %+v", first)
 	}
+	commit(t, first)
 
 	// Between scans: S3.8 is fixed, a new violation appears.
 	_, err = securityHub(t).BatchUpdateFindings(ctx, &securityhub.BatchUpdateFindingsInput{
@@ -263,14 +265,15 @@ func TestDiffAgainstPreviousScan(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, lang := range []explain.Lang{explain.JA, explain.EN} {
-		opts.Lang = lang
+	for _, lng := range []lang.Lang{lang.JA, lang.EN} {
+		opts.Lang = lng
 		var out bytes.Buffer
 		res, err := scan.Run(ctx, sc, &out, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if lang == explain.JA {
+		commit(t, res)
+		if lng == lang.JA {
 			// The second run: one new, one resolved, four still open.
 			if res.FirstScan || res.Total != 5 || res.New != 1 || res.Resolved != 1 || res.Open() != 4 {
 				t.Fatalf("second scan: total %d new %d resolved %d open %d", res.Total, res.New, res.Resolved, res.Open())
@@ -289,7 +292,7 @@ func TestDiffAgainstPreviousScan(t *testing.T) {
 		for _, mt := range m.Mentions {
 			fmt.Fprintf(&msg, "%s: %s\n", mt.Who, mt.Text)
 		}
-		golden(t, "message."+string(lang)+".golden.txt", msg.Bytes())
+		golden(t, "message."+string(lng)+".golden.txt", msg.Bytes())
 	}
 }
 
@@ -313,12 +316,13 @@ func TestHistoryOnPostgres(t *testing.T) {
 		if wantNew := map[int]int{1: 5, 2: 0}[run]; res.Total != 5 || res.New != wantNew {
 			t.Errorf("run %d: total %d new %d", run, res.Total, res.New)
 		}
+		commit(t, res)
 	}
 }
 
 func TestMessageWithoutHistory(t *testing.T) {
 	_, sc := startSandbox(t, sandbox.Options{Scenario: scenario(base...)})
-	res, err := scan.Run(ctx, sc, nil, scan.Options{Lang: explain.JA, Env: "ステージング", Query: scan.Query{SeverityFloor: "CRITICAL"}})
+	res, err := scan.Run(ctx, sc, nil, scan.Options{Lang: lang.JA, Env: "ステージング", Query: scan.Query{SeverityFloor: "CRITICAL"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +330,7 @@ func TestMessageWithoutHistory(t *testing.T) {
 	if m.Subject != "🚨 ステージング 環境で 1 件の違反を検出しました" || m.Text != "対象: 重要度 CRITICAL 以上" {
 		t.Errorf("subject %q text %q", m.Subject, m.Text)
 	}
-	res, err = scan.Run(ctx, sc, nil, scan.Options{Lang: explain.JA, Env: "本番", Query: scan.Query{Products: []string{"GuardDuty"}}})
+	res, err = scan.Run(ctx, sc, nil, scan.Options{Lang: lang.JA, Env: "本番", Query: scan.Query{Products: []string{"GuardDuty"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,6 +357,9 @@ func TestRetriedDeliveryRepeatsTheSameDiff(t *testing.T) {
 		if !res.FirstScan || res.New != 5 {
 			t.Errorf("job-1 attempt %d: first %v new %d", attempt, res.FirstScan, res.New)
 		}
+		// Delivered and recorded, then the job's process died before the
+		// job was marked done: its retry runs again.
+		commit(t, res)
 	}
 	opts.Delivery = "job-2"
 	for attempt := 1; attempt <= 2; attempt++ {
@@ -365,10 +372,154 @@ func TestRetriedDeliveryRepeatsTheSameDiff(t *testing.T) {
 		if res.FirstScan || res.New != 0 || res.Open() != 5 {
 			t.Errorf("attempt %d: first %v new %d open %d", attempt, res.FirstScan, res.New, res.Open())
 		}
+		commit(t, res)
 	}
 	opts.Delivery = "job-1"
 	res, err := scan.Run(ctx, sc, nil, opts)
 	if err != nil || res.FirstScan {
 		t.Errorf("an old delivery id: %+v %v", res, err)
+	}
+}
+
+func commit(t *testing.T, res *scan.Result) {
+	t.Helper()
+	if err := res.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// resolve sets findings' workflow status to RESOLVED in the sandbox.
+func resolve(t *testing.T, fs ...f) {
+	t.Helper()
+	var ids []types.AwsSecurityFindingIdentifier
+	for _, x := range fs {
+		a := x.asff()
+		ids = append(ids, types.AwsSecurityFindingIdentifier{Id: aws.String(a["Id"].(string)), ProductArn: aws.String(a["ProductArn"].(string))})
+	}
+	if _, err := securityHub(t).BatchUpdateFindings(ctx, &securityhub.BatchUpdateFindingsInput{
+		FindingIdentifiers: ids, Workflow: &types.WorkflowUpdate{Status: types.WorkflowStatusResolved},
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUndeliveredRunIsNotTheBaseline: a run whose report was never
+// delivered (not committed) is not what the next run is compared with, so
+// its new violations are reported as new again, and what only that run
+// saw is forgotten.
+func TestUndeliveredRunIsNotTheBaseline(t *testing.T) {
+	sb, sc := startSandbox(t, sandbox.Options{Scenario: scenario(base...)})
+	h := openHistory(t, "sqlite://"+filepath.Join(t.TempDir(), "vigil.db"))
+	opts := scan.Options{Query: scan.Query{Regions: []string{tokyo, usEast}}, History: h}
+	run := func() *scan.Result {
+		t.Helper()
+		res, err := scan.Run(ctx, sc, nil, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	commit(t, run())
+
+	// S3.8 is fixed; two new violations appear.
+	resolve(t, base[1])
+	fresh := []f{
+		{id: "30", control: "EC2.2", resource: "arn:aws:ec2:ap-northeast-1:111122223333:security-group/sg-1"},
+		{id: "31", control: "EC2.19", resource: "arn:aws:ec2:ap-northeast-1:111122223333:security-group/sg-2"},
+	}
+	if err := sb.Seed(&sandbox.Scenario{Accounts: []*sandbox.Account{{ID: admin}}, Findings: []map[string]any{fresh[0].asff(), fresh[1].asff()}}); err != nil {
+		t.Fatal(err)
+	}
+	failed := run() // its upload fails: not committed
+	if failed.New != 2 || failed.Resolved != 1 {
+		t.Fatalf("undelivered run: new %d resolved %d", failed.New, failed.Resolved)
+	}
+	// Before the next run, one of the new violations is fixed again: it
+	// was never reported, so it is neither new nor resolved now.
+	resolve(t, fresh[1])
+	again := run()
+	if again.New != 1 || again.Resolved != 1 || again.NewExamples[0].ControlID != "EC2.2" || again.ResolvedExamples[0].ControlID != "S3.8" {
+		t.Fatalf("run after an undelivered one: new %d %+v resolved %d %+v", again.New, again.NewExamples, again.Resolved, again.ResolvedExamples)
+	}
+	if again.Unchanged() {
+		t.Error("a run with changes reports itself unchanged")
+	}
+	commit(t, again)
+	last := run()
+	if last.New != 0 || last.Resolved != 0 || !last.Unchanged() {
+		t.Errorf("after the delivered run: new %d resolved %d", last.New, last.Resolved)
+	}
+}
+
+// TestThrottlingSlowsAScanDown: Security Hub throttling more often than
+// the SDK retries does not end the scan; it asks for the page again.
+func TestThrottlingSlowsAScanDown(t *testing.T) {
+	sb, sc := startSandbox(t, sandbox.Options{Scenario: scenario(base...)})
+	sc.PageSize = 2
+	sc.Backoff = 10 * time.Millisecond
+	if _, err := sb.AddFault(sandbox.Fault{Service: "securityhub", Operation: "GetFindings", Error: "throttle", Count: 7}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := scan.Run(ctx, sc, nil, scan.Options{Query: scan.Query{Regions: []string{tokyo}}})
+	if err != nil {
+		t.Fatalf("throttled scan: %v", err)
+	}
+	if res.Total != 4 {
+		t.Errorf("throttled scan listed %d violations, want 4", res.Total)
+	}
+	throttled := 0
+	for _, c := range sb.Calls() {
+		if c.Operation == "GetFindings" && c.Fault {
+			throttled++
+		}
+	}
+	if throttled != 7 {
+		t.Errorf("%d throttled calls, want 7", throttled)
+	}
+	// Access denied is not retried: it ends the scan at once.
+	sb.ClearFaults()
+	if _, err := sb.AddFault(sandbox.Fault{Service: "securityhub", Operation: "GetFindings", Error: "AccessDeniedException", Status: 403}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scan.Run(ctx, sc, nil, scan.Options{Query: scan.Query{Regions: []string{tokyo}}}); err == nil || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Errorf("access denied: %v", err)
+	}
+}
+
+// TestMarkNotified sets the NEW findings a report listed to NOTIFIED, and
+// leaves the others alone.
+func TestMarkNotified(t *testing.T) {
+	_, sc := startSandbox(t, sandbox.Options{Scenario: scenario(base...)})
+	res, err := scan.Run(ctx, sc, nil, scan.Options{Query: scan.Query{Regions: []string{tokyo, usEast}}, MarkNotified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, x := range base {
+		a := x.asff()
+		if a["Workflow"].(map[string]any)["Status"] == "NEW" && a["Compliance"].(map[string]any)["Status"] == "FAILED" && a["RecordState"] == "ACTIVE" {
+			want++
+		}
+	}
+	if res.ToMark() != want || want == 0 {
+		t.Fatalf("%d findings to mark, want %d", res.ToMark(), want)
+	}
+	n, err := sc.MarkNotified(ctx, res, "reported by vigil (test)")
+	if err != nil || n != want {
+		t.Fatalf("marked %d (%v), want %d", n, err, want)
+	}
+	out, err := securityHub(t).GetFindings(ctx, &securityhub.GetFindingsInput{Filters: &types.AwsSecurityFindingFilters{
+		WorkflowStatus: []types.StringFilter{{Value: aws.String("NOTIFIED"), Comparison: types.StringFilterComparisonEquals}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Findings) != want || aws.ToString(out.Findings[0].Note.Text) != "reported by vigil (test)" {
+		t.Errorf("%d NOTIFIED findings in Security Hub, want %d", len(out.Findings), want)
+	}
+	// The next run lists them still (NOTIFIED is a violation) and has
+	// nothing left to mark.
+	res, err = scan.Run(ctx, sc, nil, scan.Options{Query: scan.Query{Regions: []string{tokyo, usEast}}, MarkNotified: true})
+	if err != nil || res.ToMark() != 0 || res.Total == 0 {
+		t.Errorf("second run: total %d to mark %d (%v)", res.Total, res.ToMark(), err)
 	}
 }

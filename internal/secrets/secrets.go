@@ -12,7 +12,14 @@
 // References are resolved when a value is needed, not when the
 // configuration is loaded, so a check of the configuration needs no access
 // to the secrets and a rotated secret is picked up. Values never appear in
-// logs or errors: an error names the reference, never what it holds.
+// logs or errors: an error names the reference, never what it holds, and
+// the Resolver remembers every value it handed out so that Redact can take
+// them (and their base64 forms) out of any text before it is logged,
+// stored or returned.
+//
+// The package is a leaf: Secrets Manager is reached through a Backend
+// (package secrets/secretsmanager), which the composition root gives the
+// Resolver.
 package secrets
 
 import (
@@ -25,11 +32,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-
-	"github.com/vigilhq/vigil/internal/awsx"
 )
 
 // Ref is a reference to a secret value, e.g. env:SLACK_BOT_TOKEN or
@@ -81,9 +84,6 @@ func (r Ref) Check() error {
 // String returns the reference (never the value).
 func (r Ref) String() string { return string(r) }
 
-// Resolve returns the value r refers to, using Default.
-func (r Ref) Resolve(ctx context.Context) (string, error) { return Default.Resolve(ctx, r) }
-
 func splitKey(s string) (id, key string) {
 	if i := strings.LastIndexByte(s, '#'); i >= 0 {
 		return s[:i], s[i+1:]
@@ -91,30 +91,31 @@ func splitKey(s string) (id, key string) {
 	return s, ""
 }
 
-// Default is the resolver Ref.Resolve uses.
-var Default = &Resolver{}
-
-// SecretsManager is the part of the Secrets Manager client a Resolver uses.
-type SecretsManager interface {
-	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, opts ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+// Backend reads the value of an AWS Secrets Manager secret by name or ARN
+// (its SecretString, or its SecretBinary as bytes).
+type Backend interface {
+	SecretString(ctx context.Context, id string) (string, error)
 }
 
-// Resolver reads secret references and caches Secrets Manager values for
-// TTL, so a notification does not cost an API call and a rotation is seen
-// within TTL. The zero Resolver is ready to use: it builds its Secrets
-// Manager client from the standard AWS configuration (AWS_ENDPOINT_URL
-// points it at the sandbox) on first use.
+// Resolver reads secret references: env: from the environment (or Env),
+// Secrets Manager through Backend with values cached for TTL, so a
+// notification does not cost an API call and a rotation is seen within
+// TTL. It is safe for concurrent use; the zero Resolver resolves env:
+// references only.
 type Resolver struct {
 	// TTL is how long a Secrets Manager value is reused; 5 minutes when
 	// zero, never cached when negative.
 	TTL time.Duration
-	// Client, when set, is used instead of a client built from the
-	// environment.
-	Client SecretsManager
+	// Backend reads Secrets Manager secrets; without it such references
+	// fail with an error that says so.
+	Backend Backend
+	// Env looks environment variables up; os.LookupEnv when nil.
+	Env func(name string) (string, bool)
 
-	mu      sync.Mutex
-	clients map[string]SecretsManager // by region ("" for the default)
-	cache   map[string]cached         // by secret id
+	mu     sync.Mutex
+	cache  map[string]cached // by secret id
+	values map[string]bool   // every value handed out, for Redact
+	forms  []string          // the values' written forms, longest first
 }
 
 type cached struct {
@@ -130,10 +131,15 @@ func (rs *Resolver) Resolve(ctx context.Context, ref Ref) (string, error) {
 	}
 	s := string(ref)
 	if name, ok := strings.CutPrefix(s, envPrefix); ok {
-		v, ok := os.LookupEnv(name)
+		lookup := rs.Env
+		if lookup == nil {
+			lookup = os.LookupEnv
+		}
+		v, ok := lookup(name)
 		if !ok || v == "" {
 			return "", fmt.Errorf("secret %s: environment variable %s is not set", ref, name)
 		}
+		rs.remember(v)
 		return v, nil
 	}
 	id, key := splitKey(strings.TrimPrefix(s, smPrefix))
@@ -145,6 +151,7 @@ func (rs *Resolver) Resolve(ctx context.Context, ref Ref) (string, error) {
 		if raw == "" {
 			return "", fmt.Errorf("secret %s: the secret's value is empty", ref)
 		}
+		rs.remember(raw)
 		return raw, nil
 	}
 	var fields map[string]any
@@ -160,6 +167,7 @@ func (rs *Resolver) Resolve(ctx context.Context, ref Ref) (string, error) {
 	if !ok || str == "" {
 		return "", fmt.Errorf("secret %s: field %q is not a non-empty string", ref, key)
 	}
+	rs.remember(str)
 	return str, nil
 }
 
@@ -183,20 +191,12 @@ func (rs *Resolver) secretString(ctx context.Context, id string) (string, error)
 		return c.value, nil
 	}
 	rs.mu.Unlock()
-	client, err := rs.client(ctx, id)
+	if rs.Backend == nil {
+		return "", errors.New("Secrets Manager is not available here (only env: references can be read)")
+	}
+	v, err := rs.Backend.SecretString(ctx, id)
 	if err != nil {
 		return "", err
-	}
-	out, err := client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
-	if err != nil {
-		return "", fmt.Errorf("Secrets Manager GetSecretValue: %w", err)
-	}
-	var v string
-	switch {
-	case out.SecretString != nil:
-		v = *out.SecretString
-	case out.SecretBinary != nil:
-		v = string(out.SecretBinary)
 	}
 	if ttl > 0 {
 		rs.mu.Lock()
@@ -209,29 +209,21 @@ func (rs *Resolver) secretString(ctx context.Context, id string) (string, error)
 	return v, nil
 }
 
-// client returns a Secrets Manager client for the region of id when id is
-// an ARN, else for the default region.
-func (rs *Resolver) client(ctx context.Context, id string) (SecretsManager, error) {
-	if rs.Client != nil {
-		return rs.Client, nil
+// UnmarshalYAML reads a reference written as a string (env:NAME), or as
+// YAML's flow style reads env:NAME inside [...] or {...}: a mapping of one
+// key to its value.
+func (r *Ref) UnmarshalYAML(unmarshal func(any) error) error {
+	var s string
+	if err := unmarshal(&s); err == nil {
+		*r = Ref(s)
+		return nil
 	}
-	region := ""
-	if a, err := arn.Parse(id); err == nil {
-		region = a.Region
+	var m map[string]any
+	if err := unmarshal(&m); err == nil && len(m) == 1 {
+		for k, v := range m {
+			*r = Ref(k + ":" + fmt.Sprint(v))
+		}
+		return nil
 	}
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	if c, ok := rs.clients[region]; ok {
-		return c, nil
-	}
-	cfg, err := awsx.Load(context.WithoutCancel(ctx), awsx.Options{Region: region})
-	if err != nil {
-		return nil, fmt.Errorf("AWS configuration: %w", err)
-	}
-	if rs.clients == nil {
-		rs.clients = map[string]SecretsManager{}
-	}
-	c := secretsmanager.NewFromConfig(cfg)
-	rs.clients[region] = c
-	return c, nil
+	return errors.New("want a secret reference such as env:NAME or secretsmanager:SECRET_ID")
 }

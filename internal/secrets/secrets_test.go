@@ -2,12 +2,14 @@ package secrets_test
 
 import (
 	"context"
+	"encoding/base64"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	vsm "github.com/vigilhq/vigil/internal/secrets/secretsmanager"
 
 	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/sandbox"
@@ -60,12 +62,14 @@ func TestCheck(t *testing.T) {
 
 func TestEnv(t *testing.T) {
 	t.Setenv("VIGIL_TEST_SECRET", "s3cr3t-value")
-	v, err := secrets.Ref("env:VIGIL_TEST_SECRET").Resolve(ctx)
+	rs := &secrets.Resolver{}
+	v, err := rs.Resolve(ctx, "env:VIGIL_TEST_SECRET")
 	if err != nil || v != "s3cr3t-value" {
 		t.Fatalf("got %q, %v", v, err)
 	}
+	t.Setenv("VIGIL_TEST_UNSET", "") // restored when the test ends
 	os.Unsetenv("VIGIL_TEST_UNSET")
-	_, err = secrets.Ref("env:VIGIL_TEST_UNSET").Resolve(ctx)
+	_, err = rs.Resolve(ctx, "env:VIGIL_TEST_UNSET")
 	if err == nil || !strings.Contains(err.Error(), "VIGIL_TEST_UNSET is not set") {
 		t.Fatalf("unset variable: %v", err)
 	}
@@ -76,7 +80,7 @@ func TestSecretsManager(t *testing.T) {
 	createSecret(t, "vigil/slack-token", "xoxb-plain-token")
 	arn := createSecret(t, "vigil/smtp", `{"username":"vigil","password":"p@ss-w0rd"}`)
 
-	rs := &secrets.Resolver{}
+	rs := &secrets.Resolver{Backend: vsm.New(awsx.NewProvider(awsx.ProviderOptions{}))}
 	for ref, want := range map[secrets.Ref]string{
 		"secretsmanager:vigil/slack-token":   "xoxb-plain-token",
 		"secretsmanager:vigil/smtp#password": "p@ss-w0rd",
@@ -112,5 +116,45 @@ func TestSecretsManager(t *testing.T) {
 				t.Errorf("%s: error shows the secret: %v", ref, err)
 			}
 		}
+	}
+}
+
+func TestWithoutBackend(t *testing.T) {
+	_, err := (&secrets.Resolver{}).Resolve(ctx, "secretsmanager:prod/x")
+	if err == nil || !strings.Contains(err.Error(), "not available") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestRedact: every value handed out, and its base64 forms, are taken out
+// of text; other text is left alone.
+func TestRedact(t *testing.T) {
+	env := map[string]string{"TOKEN": "xoxb-canary-1234", "PW": "p@ss-canary"}
+	rs := &secrets.Resolver{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
+	for _, ref := range []secrets.Ref{"env:TOKEN", "env:PW"} {
+		if _, err := rs.Resolve(ctx, ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain := base64.StdEncoding.EncodeToString([]byte("\x00vigil\x00p@ss-canary"))
+	in := "Authorization: Bearer xoxb-canary-1234; basic " + base64.StdEncoding.EncodeToString([]byte("xoxb-canary-1234")) + " pw=p@ss-canary"
+	got := rs.Redact(in)
+	for _, leak := range []string{"xoxb-canary-1234", "p@ss-canary", base64.StdEncoding.EncodeToString([]byte("xoxb-canary-1234"))} {
+		if strings.Contains(got, leak) {
+			t.Errorf("Redact left %q in %q", leak, got)
+		}
+	}
+	if !strings.Contains(got, "Authorization: Bearer [REDACTED]") {
+		t.Errorf("Redact = %q", got)
+	}
+	// A value built from a secret (SMTP AUTH PLAIN) is covered once
+	// remembered.
+	rs.Remember("\x00vigil\x00p@ss-canary")
+	if got := rs.Redact("AUTH PLAIN " + plain); strings.Contains(got, plain) {
+		t.Errorf("AUTH PLAIN not redacted: %q", got)
+	}
+	var none *secrets.Resolver
+	if none.Redact("x") != "x" {
+		t.Error("a nil resolver changed text")
 	}
 }

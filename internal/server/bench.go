@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,14 +12,17 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/vigilhq/vigil/internal/config"
 	"github.com/vigilhq/vigil/internal/ingest"
+	"github.com/vigilhq/vigil/internal/pipeline"
 )
 
 // BenchOptions configures BenchIngest.
@@ -38,6 +42,9 @@ type BenchOptions struct {
 	Batch int
 	// Workers is jobs.workers of the server.
 	Workers int
+	// Profile, when set, receives a CPU profile of the posting phase (first
+	// post to last acknowledgement).
+	Profile io.Writer
 	Logger  *slog.Logger
 }
 
@@ -52,16 +59,52 @@ type BenchResult struct {
 	DeliveredIn time.Duration
 	P50, P99    time.Duration // acknowledgement to delivery
 	Max         time.Duration
+	// RawElapsed is how long the raw reference took to insert the same
+	// number of event rows and one job row each (see rawInsertRate): the
+	// median of rawRuns runs, each on its own a fraction of a second and
+	// easily disturbed on a busy machine.
+	RawElapsed time.Duration
+	// CPU and RawCPU are the CPU time this process used while posting
+	// (server, delivery and the posting client together) and during the
+	// raw reference's median run: on a machine shared with other work
+	// they compare the two more steadily than their rates.
+	CPU, RawCPU time.Duration
 }
+
+// rawRuns is how many times the raw reference is measured.
+const rawRuns = 3
 
 // AcceptRate is the accepted events per second.
 func (r *BenchResult) AcceptRate() float64 { return float64(r.Accepted) / r.Elapsed.Seconds() }
 
+// RawRate is the raw reference's events per second (0 when not measured).
+func (r *BenchResult) RawRate() float64 {
+	if r.RawElapsed <= 0 {
+		return 0
+	}
+	return float64(r.Events) / r.RawElapsed.Seconds()
+}
+
+// Ratio is AcceptRate over RawRate: how close durable acceptance comes to
+// what the database does with the same rows and nothing else.
+func (r *BenchResult) Ratio() float64 {
+	if r.RawRate() == 0 {
+		return 0
+	}
+	return r.AcceptRate() / r.RawRate()
+}
+
 // String formats the result for people.
 func (r *BenchResult) String() string {
-	return fmt.Sprintf("database %s: %d events accepted in %s = %.0f events/s (each committed before its 2xx)\naccept-to-delivery: p50 %s, p99 %s, max %s (%d delivered, all within %s)",
+	s := fmt.Sprintf("database %s: %d events accepted in %s = %.0f events/s (each committed before its 2xx)\naccept-to-delivery: p50 %s, p99 %s, max %s (%d delivered, all within %s)",
 		r.Database, r.Accepted, r.Elapsed.Round(time.Millisecond), r.AcceptRate(),
 		r.P50.Round(100*time.Microsecond), r.P99.Round(100*time.Microsecond), r.Max.Round(100*time.Microsecond), r.Delivered, r.DeliveredIn.Round(time.Millisecond))
+	if r.RawElapsed > 0 {
+		s += fmt.Sprintf("\nraw reference: %d event rows + %d job rows in %s = %.0f events/s (batches of %d, one writer, median of %d runs)\nratio: %.2f of the raw rate\nCPU per event: vigil %.0f µs (server, delivery and posting client), raw %.0f µs",
+			r.Events, r.Events, r.RawElapsed.Round(time.Millisecond), r.RawRate(), rawBatch, rawRuns, r.Ratio(),
+			float64(r.CPU.Microseconds())/float64(max(r.Accepted, 1)), float64(r.RawCPU.Microseconds())/float64(r.Events))
+	}
+	return s
 }
 
 // benchRules is the number of rules the benchmark server has; each event
@@ -71,7 +114,9 @@ const benchRules = 10
 // BenchIngest starts a vigil server (in this process) with ten rules, each
 // with a webhook target pointing at a receiver in this process, posts
 // events over HTTP and measures how many are accepted per second and how
-// long each takes from its acknowledgement to its delivery.
+// long each takes from its acknowledgement to its delivery. Then, with the
+// server stopped, it measures the raw reference on the same database
+// (rawInsertRate).
 func BenchIngest(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 	if o.Events <= 0 {
 		o.Events = 10000
@@ -141,7 +186,7 @@ func BenchIngest(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 	srvCtx, stopServer := context.WithCancel(ctx)
 	srvDone := make(chan error, 1)
 	go func() {
-		srvDone <- Run(srvCtx, cfg, RunOptions{Logger: o.Logger, Listening: func(a string) { addrCh <- a }})
+		srvDone <- RunConfig(srvCtx, cfg, pipeline.Deps{Logger: o.Logger}, RunOptions{Listening: func(a string) { addrCh <- a }})
 	}()
 	var addr string
 	select {
@@ -150,19 +195,27 @@ func BenchIngest(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 		stopServer()
 		return nil, fmt.Errorf("starting the server: %w", err)
 	}
+	serverStopped := false
 	defer func() {
-		stopServer()
-		<-srvDone
+		if !serverStopped {
+			stopServer()
+			<-srvDone
+		}
 	}()
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.Connections, MaxConnsPerHost: o.Connections}, Timeout: 30 * time.Second}
 	acceptedAt := make([]time.Time, o.Events)
 	var accepted atomic.Int64
 	var firstErr atomic.Value
+	if o.Profile != nil {
+		if err := pprof.StartCPUProfile(o.Profile); err != nil {
+			return nil, err
+		}
+	}
+	cpu0 := cpuTime()
 	start := time.Now()
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	var body bytes.Buffer
 	for c := 0; c < o.Connections; c++ {
 		wg.Add(1)
 		go func() {
@@ -187,7 +240,7 @@ func BenchIngest(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 					if i > first {
 						body.WriteByte(',')
 					}
-					fmt.Fprintf(&body, `{"version":"0","id":"b-%s-%d","detail-type":"Bench","source":"vigil.bench","account":"123456789012","time":"2024-01-01T00:00:00Z","region":"ap-northeast-1","resources":[],"detail":{"rule":%d,"n":%d,"pad":"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789"}}`, run, i, i%benchRules, i)
+					body.Write(benchEvent(fmt.Sprintf("b-%s-%d", run, i), i))
 				}
 				if o.Batch > 1 {
 					body.WriteByte(']')
@@ -211,10 +264,13 @@ func BenchIngest(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 			}
 		}()
 	}
-	_ = body
 	wg.Wait()
 	elapsed := time.Since(start)
-	res := &BenchResult{Database: strings.SplitN(o.Database, ":", 2)[0], Events: o.Events, Accepted: int(accepted.Load()), Elapsed: elapsed}
+	cpu := cpuTime() - cpu0
+	if o.Profile != nil {
+		pprof.StopCPUProfile()
+	}
+	res := &BenchResult{Database: strings.SplitN(o.Database, ":", 2)[0], Events: o.Events, Accepted: int(accepted.Load()), Elapsed: elapsed, CPU: cpu}
 	if e, ok := firstErr.Load().(error); ok && res.Accepted == 0 {
 		return nil, e
 	}
@@ -229,6 +285,25 @@ func BenchIngest(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	// The raw reference runs alone: the server stopped, nothing else on
+	// the database.
+	stopServer()
+	serverStopped = true
+	if err := <-srvDone; err != nil && !errors.Is(err, context.Canceled) {
+		return nil, fmt.Errorf("stopping the server: %w", err)
+	}
+	type rawRun struct{ elapsed, cpu time.Duration }
+	var raws []rawRun
+	for k := range rawRuns {
+		c0 := cpuTime()
+		d, err := rawInsertRate(ctx, o.Database, fmt.Sprintf("%s-%d", run, k), o.Events)
+		if err != nil {
+			return nil, err
+		}
+		raws = append(raws, rawRun{d, cpuTime() - c0})
+	}
+	slices.SortFunc(raws, func(a, b rawRun) int { return cmp.Compare(a.elapsed, b.elapsed) })
+	res.RawElapsed, res.RawCPU = raws[len(raws)/2].elapsed, raws[len(raws)/2].cpu
 	mu.Lock()
 	defer mu.Unlock()
 	var lat []time.Duration
@@ -259,4 +334,13 @@ func BenchIngest(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 		return res, fmt.Errorf("only %d of %d accepted events were delivered within 5 minutes", res.Delivered, res.Accepted)
 	}
 	return res, nil
+}
+
+// cpuTime is the CPU time (user and system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

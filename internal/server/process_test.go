@@ -418,3 +418,87 @@ func runningOn(t *testing.T, dsn, id string) int64 {
 	}
 	return n
 }
+
+// TestReloadOnSIGHUP: SIGHUP switches vigil serve to the configuration file
+// as it now is; a broken file keeps the running configuration (and
+// POST /-/reload says why); SIGTERM then drains and exits 0.
+func TestReloadOnSIGHUP(t *testing.T) {
+	bin := vigilBinary(t)
+	first, second := newHookReceiver(t, 0), newHookReceiver(t, 0)
+	dsn := "sqlite://" + filepath.Join(t.TempDir(), "vigil.db")
+	cfgPath := writeConfig(t, dsn, first.srv.URL)
+	p := startVigil(t, bin, cfgPath, "reload")
+	if !post(p.addr, 1) {
+		t.Fatal("event 1 not acknowledged")
+	}
+	waitDelivered(t, first, 1)
+
+	// The target moves to the second receiver.
+	text, _ := os.ReadFile(writeConfig(t, dsn, second.srv.URL))
+	if err := os.WriteFile(cfgPath, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for i := 2; ; i++ {
+		if !post(p.addr, i) {
+			t.Fatalf("event %d not acknowledged (did SIGHUP stop the server? %v)", i, p.err)
+		}
+		if _, n := second.snapshot(); n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the reloaded target never received anything")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// A broken file is refused; the running configuration stays.
+	if err := os.WriteFile(cfgPath, []byte("rules: [{name: x, event_pattern: {\"source\": \"not-an-array\"}}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", "http://"+p.addr+"/-/reload", nil)
+	req.Header.Set("x-api-key", "test-key")
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !bytes.Contains(body, []byte("running one stays")) || !bytes.Contains(body, []byte("event_pattern")) {
+		t.Errorf("reload of a broken file: %d %s", resp.StatusCode, body)
+	}
+	_, before := second.snapshot()
+	if !post(p.addr, 1000) {
+		t.Fatal("event after a refused reload not acknowledged")
+	}
+	waitDelivered(t, second, before+1)
+
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+		if p.err != nil {
+			t.Errorf("vigil serve after SIGTERM: %v", p.err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("vigil serve did not drain and exit after SIGTERM")
+	}
+}
+
+func waitDelivered(t *testing.T, h *hookReceiver, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, total := h.snapshot(); total >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("fewer than %d deliveries after 30s", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -22,8 +22,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vigilhq/vigil/event"
+	"github.com/vigilhq/vigil/internal/ask"
 	"github.com/vigilhq/vigil/internal/explain"
 	"github.com/vigilhq/vigil/internal/ingest"
+	"github.com/vigilhq/vigil/internal/investigate"
+	"github.com/vigilhq/vigil/internal/operator"
+	"github.com/vigilhq/vigil/internal/remediate"
 	"github.com/vigilhq/vigil/internal/store"
 )
 
@@ -35,8 +39,11 @@ type Auth struct {
 	// Header is the API key header; "x-api-key" when empty.
 	Header string
 	// Basic maps usernames to passwords.
-	Basic  map[string]string
-	NoAuth bool
+	Basic map[string]string
+	// AccessKeys maps AWS access key ids to secret access keys: requests
+	// signed with SigV4 by one of them are accepted (sigv4.go).
+	AccessKeys map[string]string
+	NoAuth     bool
 }
 
 // Explainer produces the result of /invocations for an event. Run sets one
@@ -47,7 +54,10 @@ type Explainer func(ctx context.Context, ev *event.Event) (any, error)
 // Server serves the HTTP API.
 type Server struct {
 	Ingester *ingest.Ingester
-	Auth     Auth
+	// Metrics says who may read /metrics: the API's credentials when
+	// zero.
+	Metrics MetricsAuth
+	Auth    Auth
 	// Registry is served at /metrics; nil serves an empty registry.
 	Registry *prometheus.Registry
 	// Ready reports whether the process can accept events (database
@@ -57,7 +67,25 @@ type Server struct {
 	// Explanations, when set, serves GET /explanations/{event id}: what
 	// summarize targets wrote about an event.
 	Explanations func(ctx context.Context, eventID string) ([]*store.Explanation, error)
-	Logger       *slog.Logger
+	// Operator, when set, serves the operator API under /api/v1
+	// (operator.go).
+	Operator operator.API
+	// Investigate, when set, serves GET /investigate/... (investigate.go).
+	Investigate *investigate.Service
+	// Reload, when set, serves POST /-/reload: read the configuration
+	// file again and switch to it, or keep the running one and say why.
+	Reload func(ctx context.Context) (*ReloadResult, error)
+	// Asker, when set, serves POST /ask; with AskSlack, POST /slack/ask.
+	Asker    *ask.Asker
+	AskSlack *AskSlack
+	// Remediation, when set, serves /approvals and /remediations.
+	Remediation *remediate.Service
+	// SlackSigningSecret, when set with Remediation, serves
+	// /slack/interactions (approval buttons).
+	SlackSigningSecret string
+	// Console, when set, serves the web console under /ui/.
+	Console http.Handler
+	Logger  *slog.Logger
 
 	draining atomic.Bool
 }
@@ -76,10 +104,24 @@ func (s *Server) Handler() http.Handler {
 		reg = prometheus.NewRegistry()
 	}
 	mux := http.NewServeMux()
+	mux.HandleFunc("POST /{$}", s.awsAPI) // EventBridge's API (awsapi.go)
 	mux.Handle("POST /events", s.authenticated(http.HandlerFunc(s.events)))
 	mux.Handle("POST /invocations", s.authenticated(http.HandlerFunc(s.invocations)))
 	mux.Handle("GET /explanations/{id}", s.authenticated(http.HandlerFunc(s.explanations)))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	s.askRoutes(mux)
+	if s.Remediation != nil {
+		s.approvalRoutes(mux)
+		s.remediationRoutes(mux)
+		s.slackRoutes(mux)
+	}
+	s.investigateRoutes(mux)
+	mux.Handle("GET /metrics", s.metrics(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	mux.Handle("POST /-/reload", s.authenticated(http.HandlerFunc(s.reload)))
+	s.operatorRoutes(mux) // /api/v1/... (operator.go)
+	if s.Console != nil {
+		mux.Handle("/ui/", s.Console)
+		mux.Handle("GET /ui", http.RedirectHandler("/ui/", http.StatusMovedPermanently))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -113,6 +155,14 @@ func (s *Server) authenticated(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if isSigV4(r) && len(s.Auth.AccessKeys) > 0 {
+			if err := verifySigV4(r, s.Auth.AccessKeys, time.Now()); err != nil {
+				writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "SigV4: " + err.Error()})
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
 		if len(s.Auth.Basic) > 0 {
 			w.Header().Set("WWW-Authenticate", `Basic realm="vigil"`)
 		}
@@ -142,27 +192,28 @@ func (s *Server) authorized(r *http.Request, header string) bool {
 	return false
 }
 
-// maxBody is the largest request body: PutEvents' limit for a whole
-// request, which is also the limit for one event.
-const maxBody = event.MaxSize
-
-// readBody reads at most maxBody bytes; tooLarge is true when there was
+// readBody reads at most limit bytes; tooLarge is true when there was
 // more.
-func readBody(r *http.Request) (b []byte, tooLarge bool, err error) {
-	b, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+func readBody(r *http.Request, limit int) (b []byte, tooLarge bool, err error) {
+	b, err = io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	if err != nil {
 		return nil, false, err
 	}
-	return b, len(b) > maxBody, nil
+	return b, len(b) > limit, nil
 }
 
 // PutEventsResponse is the answer to POST /events, shaped as EventBridge's
-// PutEvents response.
+// PutEvents response. A request refused as a whole carries Error, and,
+// when PutEvents-shaped, AWS's error Type and Message.
 type PutEventsResponse struct {
 	FailedEntryCount int          `json:"FailedEntryCount"`
 	Entries          []EntryReply `json:"Entries,omitempty"`
 	// Error summarises why the request was rejected (400/413/503).
 	Error string `json:"error,omitempty"`
+	// Type and Message are AWS's JSON error fields (__type:
+	// ValidationException) for a PutEvents request refused as a whole.
+	Type    string `json:"__type,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 // EntryReply is the result for one entry: EventId, or ErrorCode and
@@ -175,18 +226,29 @@ type EntryReply struct {
 }
 
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
-	body, tooLarge, err := readBody(r)
+	body, tooLarge, err := readBody(r, maxRequestBody)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, PutEventsResponse{Error: "reading the request body: " + err.Error()})
 		return
 	}
 	if tooLarge {
-		writeJSON(w, http.StatusRequestEntityTooLarge, PutEventsResponse{Error: fmt.Sprintf("request body is larger than %d bytes (256 KB, EventBridge's limit)", maxBody)})
+		writeJSON(w, http.StatusRequestEntityTooLarge, PutEventsResponse{Error: fmt.Sprintf("request body is larger than %d bytes: send one event or up to %d events in at most 256 KB, or PutEvents entries totalling at most 256 KB", maxRequestBody, maxArrayEvents)})
 		return
 	}
-	raws, entryErrs, err := SplitEvents(body)
+	entries, raws, entryErrs, err := splitBody(body)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, PutEventsResponse{Error: err.Error()})
+		resp := PutEventsResponse{Error: boundMessage(err.Error())}
+		var re *RequestError
+		if errors.As(err, &re) && re.Type != "" {
+			resp.Type, resp.Message = re.Type, resp.Error
+		}
+		writeJSON(w, http.StatusBadRequest, resp)
+		return
+	}
+	if !entries && len(body) > maxEventsBody {
+		// One event or an array of events: EventBridge's event size
+		// limit applies to the body as a whole.
+		writeJSON(w, http.StatusRequestEntityTooLarge, PutEventsResponse{Error: fmt.Sprintf("request body is larger than %d bytes (256 KB, EventBridge's limit for events)", maxEventsBody)})
 		return
 	}
 	// Entries that could not even be made into events are answered
@@ -221,10 +283,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		var ie *ingest.Error
 		if errors.As(res.Err, &ie) {
 			bad++
-			resp.Entries[i] = EntryReply{ErrorCode: ie.Code, ErrorMessage: ie.Error()}
+			resp.Entries[i] = EntryReply{ErrorCode: ie.Code, ErrorMessage: boundMessage(ie.Error())}
 		} else {
 			internal++
-			resp.Entries[i] = EntryReply{ErrorCode: "InternalFailure", ErrorMessage: "not stored, send again: " + res.Err.Error()}
+			resp.Entries[i] = EntryReply{ErrorCode: "InternalFailure", ErrorMessage: boundMessage("not stored, send again: " + res.Err.Error())}
 			s.Logger.Error("storing event failed", "error", res.Err.Error())
 		}
 	}
@@ -238,111 +300,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 		resp.Error = resp.Entries[0].ErrorMessage
 		if len(results) > 1 {
-			resp.Error = fmt.Sprintf("all %d entries are invalid; first: %s", len(results), resp.Error)
+			resp.Error = boundMessage(fmt.Sprintf("all %d entries are invalid; first: %s", len(results), resp.Error))
 		}
 	}
 	writeJSON(w, status, resp)
-}
-
-// SplitEvents reads a POST /events body: one event object, a JSON array of
-// events, or PutEvents' {"Entries": [...]}, whose entries are turned into
-// events. entryErrs[i] is set for an entry that could not be turned into an
-// event (the entry is then an empty placeholder in raws).
-func SplitEvents(body []byte) (raws [][]byte, entryErrs []error, err error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return nil, nil, errors.New("empty body: send an event, an array of events or {\"Entries\": [...]}")
-	}
-	switch body[0] {
-	case '[':
-		var arr []json.RawMessage
-		if err := json.Unmarshal(body, &arr); err != nil {
-			return nil, nil, fmt.Errorf("body is not a JSON array of events: %v", err)
-		}
-		if len(arr) == 0 {
-			return nil, nil, errors.New("empty array: no events")
-		}
-		raws = make([][]byte, len(arr))
-		for i, a := range arr {
-			raws[i] = a
-		}
-		return raws, make([]error, len(raws)), nil
-	case '{':
-		var probe struct {
-			Entries *[]putEventsEntry `json:"Entries"`
-			Source  json.RawMessage   `json:"source"`
-		}
-		if err := json.Unmarshal(body, &probe); err == nil && probe.Entries != nil && probe.Source == nil {
-			entries := *probe.Entries
-			if len(entries) == 0 {
-				return nil, nil, errors.New("Entries is empty")
-			}
-			raws = make([][]byte, len(entries))
-			entryErrs = make([]error, len(entries))
-			for i, e := range entries {
-				raws[i], entryErrs[i] = e.event()
-				if entryErrs[i] != nil {
-					raws[i] = []byte(`{}`)
-				}
-			}
-			return raws, entryErrs, nil
-		}
-		return [][]byte{body}, make([]error, 1), nil
-	}
-	return nil, nil, errors.New("body is not JSON: send an event object, an array of events or {\"Entries\": [...]}")
-}
-
-// putEventsEntry is one PutEventsRequestEntry.
-type putEventsEntry struct {
-	Source       string   `json:"Source"`
-	DetailType   string   `json:"DetailType"`
-	Detail       string   `json:"Detail"`
-	Resources    []string `json:"Resources"`
-	Time         any      `json:"Time"`
-	EventBusName string   `json:"EventBusName"`
-	Account      string   `json:"Account"`
-	Region       string   `json:"Region"`
-}
-
-// event builds the envelope EventBridge would deliver for the entry.
-func (e putEventsEntry) event() ([]byte, error) {
-	switch {
-	case e.Source == "":
-		return nil, &ingest.Error{Code: "InvalidArgument", Err: errors.New("Parameter Source is not valid. Reason: Source is a required argument.")}
-	case e.DetailType == "":
-		return nil, &ingest.Error{Code: "InvalidArgument", Err: errors.New("Parameter DetailType is not valid. Reason: DetailType is a required argument.")}
-	case e.Detail == "":
-		return nil, &ingest.Error{Code: "InvalidArgument", Err: errors.New("Parameter Detail is not valid. Reason: Detail is a required argument.")}
-	}
-	var detail json.RawMessage
-	if err := json.Unmarshal([]byte(e.Detail), &detail); err != nil || !bytes.HasPrefix(bytes.TrimSpace(detail), []byte("{")) {
-		return nil, &ingest.Error{Code: "MalformedDetail", Err: errors.New("Detail is malformed: it must be a JSON object")}
-	}
-	t := time.Now().UTC()
-	switch v := e.Time.(type) {
-	case float64: // the SDK sends epoch seconds
-		t = time.Unix(int64(v), 0).UTC()
-	case string:
-		if p, err := time.Parse(time.RFC3339, v); err == nil {
-			t = p.UTC()
-		}
-	}
-	res := e.Resources
-	if res == nil {
-		res = []string{}
-	}
-	env := struct {
-		Version    string          `json:"version"`
-		ID         string          `json:"id"`
-		DetailType string          `json:"detail-type"`
-		Source     string          `json:"source"`
-		Account    string          `json:"account"`
-		Time       string          `json:"time"`
-		Region     string          `json:"region"`
-		Resources  []string        `json:"resources"`
-		Detail     json.RawMessage `json:"detail"`
-	}{"0", ingest.NewID(), e.DetailType, e.Source, e.Account, t.Format(time.RFC3339), e.Region, res, detail}
-	return json.Marshal(env)
 }
 
 // invocationResponse is the AgentCore runtime contract's answer.
@@ -368,26 +329,33 @@ func (s *Server) invocations(w http.ResponseWriter, r *http.Request) {
 		j, _ := json.Marshal(b)
 		writeJSON(w, status, invocationResponse{StatusCode: status, Body: string(j)})
 	}
-	body, tooLarge, err := readBody(r)
+	body, tooLarge, err := readBody(r, maxEventsBody)
 	if err != nil {
 		reply(http.StatusBadRequest, invocationBody{Error: err.Error(), ErrorCode: "InvalidArgument"})
 		return
 	}
 	if tooLarge {
-		reply(http.StatusRequestEntityTooLarge, invocationBody{Error: fmt.Sprintf("event is larger than %d bytes", maxBody), ErrorCode: "EntrySizeTooLarge"})
+		reply(http.StatusRequestEntityTooLarge, invocationBody{Error: fmt.Sprintf("event is larger than %d bytes", maxEventsBody), ErrorCode: "EntrySizeTooLarge"})
 		return
 	}
 	ev, err := ingest.Parse(bytes.TrimSpace(body))
 	if err != nil {
 		var ie *ingest.Error
 		errors.As(err, &ie)
-		reply(http.StatusBadRequest, invocationBody{Error: err.Error(), ErrorCode: ie.Code})
+		reply(http.StatusBadRequest, invocationBody{Error: boundMessage(err.Error()), ErrorCode: ie.Code})
 		return
 	}
 	res := s.Ingester.Accept(r.Context(), "invocations", [][]byte{ev.Raw})[0]
 	if res.Err != nil {
+		var ie *ingest.Error
+		if errors.As(res.Err, &ie) {
+			// Refused when stored (the database would not take it): bad
+			// input still, never a server error.
+			reply(http.StatusBadRequest, invocationBody{Error: boundMessage(ie.Error()), ErrorCode: ie.Code})
+			return
+		}
 		s.Logger.Error("invocation failed", "event_id", ev.ID, "error", res.Err.Error())
-		reply(http.StatusInternalServerError, invocationBody{Error: res.Err.Error(), ErrorCode: "InternalFailure"})
+		reply(http.StatusServiceUnavailable, invocationBody{Error: "event not stored, send again: " + boundMessage(res.Err.Error()), ErrorCode: "InternalFailure"})
 		return
 	}
 	out := invocationBody{AlertSource: alertSource(ev), SourceField: sourceField(ev)}
@@ -495,4 +463,27 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// ReloadResult is what POST /-/reload answers after a reload.
+type ReloadResult struct {
+	Status string `json:"status"`
+	Rules  int    `json:"rules"`
+	// RestartNeeded names the changed sections that take effect only at
+	// the next restart (database, server, jobs, sqs, explain).
+	RestartNeeded []string `json:"restart_needed,omitempty"`
+}
+
+func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
+	if s.Reload == nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "this server does not reload its configuration"})
+		return
+	}
+	res, err := s.Reload(r.Context())
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the configuration was not reloaded; the running one stays: " + err.Error()})
+		return
+	}
+	res.Status = "reloaded"
+	writeJSON(w, http.StatusOK, res)
 }

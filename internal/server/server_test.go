@@ -12,11 +12,8 @@ import (
 	"time"
 
 	"github.com/vigilhq/vigil/internal/config"
-	"github.com/vigilhq/vigil/internal/ingest"
-	"github.com/vigilhq/vigil/internal/jobs"
-	"github.com/vigilhq/vigil/internal/route"
+	"github.com/vigilhq/vigil/internal/pipeline"
 	"github.com/vigilhq/vigil/internal/server"
-	"github.com/vigilhq/vigil/internal/store"
 )
 
 func newAPI(t *testing.T) *httptest.Server {
@@ -31,25 +28,17 @@ rules:
 	if err != nil {
 		t.Fatal(err)
 	}
-	table, err := route.Compile(cfg)
+	cfg.Database = "sqlite://" + filepath.Join(t.TempDir(), "v.db")
+	p, err := pipeline.New(ctx, cfg, pipeline.Deps{Workers: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := jobs.New(ctx, st, jobs.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := ingest.New(st, q, table, ingest.Options{})
+	in := p.Ingester()
 	s := &server.Server{Ingester: in, Auth: server.Auth{APIKeys: []string{"k1"}, Basic: map[string]string{"eb": "pw"}}}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		hs.Close()
-		in.Close()
-		st.Close()
+		p.Stop(context.Background())
 	})
 	return hs
 }
@@ -117,7 +106,7 @@ func TestEventsAPI(t *testing.T) {
 
 func TestHealthAndMetrics(t *testing.T) {
 	hs := newAPI(t)
-	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(hs.URL + path)
 		if err != nil {
 			t.Fatal(err)
@@ -129,6 +118,49 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 }
 
+// Issue 13 item 9: /metrics names every rule and target, so by default it
+// takes the API's credentials; server.metrics.auth makes it take its own
+// key, or none.
+func TestMetricsAuth(t *testing.T) {
+	get := func(s *server.Server, headers map[string]string) int {
+		hs := httptest.NewServer(s.Handler())
+		defer hs.Close()
+		req, _ := http.NewRequest("GET", hs.URL+"/metrics", nil)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	auth := server.Auth{APIKeys: []string{"api-key-1"}}
+	for _, c := range []struct {
+		name    string
+		metrics server.MetricsAuth
+		headers map[string]string
+		want    int
+	}{
+		{"default, no credentials", server.MetricsAuth{}, nil, 401},
+		{"default, API key", server.MetricsAuth{}, map[string]string{"x-api-key": "api-key-1"}, 200},
+		{"api_keys, bearer", server.MetricsAuth{Mode: "api_keys"}, map[string]string{"Authorization": "Bearer api-key-1"}, 200},
+		{"key, no credentials", server.MetricsAuth{Mode: "key", Key: "scrape-key"}, nil, 401},
+		{"key, the API's key", server.MetricsAuth{Mode: "key", Key: "scrape-key"}, map[string]string{"x-api-key": "api-key-1"}, 401},
+		{"key, its key as bearer", server.MetricsAuth{Mode: "key", Key: "scrape-key"}, map[string]string{"Authorization": "Bearer scrape-key"}, 200},
+		{"none", server.MetricsAuth{Mode: "none"}, nil, 200},
+	} {
+		if got := get(&server.Server{Auth: auth, Metrics: c.metrics}, c.headers); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+	// With server.no_auth the API is open, and so are its metrics.
+	if got := get(&server.Server{Auth: server.Auth{NoAuth: true}}, nil); got != 200 {
+		t.Errorf("no_auth: %d", got)
+	}
+}
+
 // Run refuses to start without credentials unless no_auth is set.
 func TestRunNeedsCredentials(t *testing.T) {
 	cfg, err := config.Parse("t.yaml", []byte("database: sqlite://"+filepath.Join(t.TempDir(), "v.db")+"\nserver:\n  listen: 127.0.0.1:0\n"))
@@ -137,7 +169,7 @@ func TestRunNeedsCredentials(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = server.Run(ctx, cfg, server.RunOptions{})
+	err = server.RunConfig(ctx, cfg, pipeline.Deps{}, server.RunOptions{})
 	if err == nil || !strings.Contains(err.Error(), "no credentials") {
 		t.Errorf("want a no-credentials error, got %v", err)
 	}

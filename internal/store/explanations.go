@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -45,27 +44,4 @@ func Explanations(ctx context.Context, q Querier, eventID string) ([]*Explanatio
 		out = append(out, x)
 	}
 	return out, rows.Err()
-}
-
-var (
-	sharedMu sync.Mutex
-	shared   = map[string]*Store{}
-)
-
-// Shared returns one store per database for the parts of a process that
-// keep their own records beside the pipeline's (Slack threads, report
-// history, explanations), opened with OpenShared on first use and kept open
-// for the life of the process.
-func Shared(ctx context.Context, dsn string) (*Store, error) {
-	sharedMu.Lock()
-	defer sharedMu.Unlock()
-	if st, ok := shared[dsn]; ok {
-		return st, nil
-	}
-	st, err := OpenShared(ctx, dsn)
-	if err != nil {
-		return nil, err
-	}
-	shared[dsn] = st
-	return st, nil
 }

@@ -46,17 +46,18 @@ type Store struct {
 }
 
 // Open connects to the database named by dsn (sqlite://PATH or
-// postgres://...) and creates or upgrades vigil's tables.
+// postgres://...) and applies the store's migrations, then each of sets
+// (other packages' migrations, see Migration) in order.
 //
 // A SQLite file is used by one process at a time: Open fails if another
 // vigil holds it, because job recovery after a crash assumes no other
 // process is working its jobs.
-func Open(ctx context.Context, dsn string) (*Store, error) {
+func Open(ctx context.Context, dsn string, sets ...[]Migration) (*Store, error) {
 	s, err := open(ctx, dsn, true)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, sets); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -66,12 +67,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // OpenShared is Open for short-lived commands (vigil silence, vigil
 // deadletters) that may run beside a vigil serve on the same SQLite file:
 // it does not take the single-process lock.
-func OpenShared(ctx context.Context, dsn string) (*Store, error) {
+func OpenShared(ctx context.Context, dsn string, sets ...[]Migration) (*Store, error) {
 	s, err := open(ctx, dsn, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, sets); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -105,12 +106,32 @@ func open(ctx context.Context, dsn string, exclusive bool) (*Store, error) {
 	return nil, fmt.Errorf("database: want sqlite://PATH or postgres://..., got %q", dsn)
 }
 
+// SQLiteFile returns the file a sqlite:// dsn names: "" for PostgreSQL and
+// for sqlite://:memory:. Open creates that file when it does not exist; a
+// command that only reads checks it first, so that a mistyped path is an
+// error instead of a new, empty database.
+func SQLiteFile(dsn string) string {
+	if !strings.HasPrefix(dsn, "sqlite:") {
+		return ""
+	}
+	if path, _ := sqlitePath(dsn); path != ":memory:" {
+		return path
+	}
+	return ""
+}
+
+// sqlitePath splits sqlite://PATH?QUERY.
+func sqlitePath(dsn string) (path, query string) {
+	rest := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
+	path, query, _ = strings.Cut(rest, "?")
+	return path, query
+}
+
 // openSQLite opens sqlite://PATH[?synchronous=FULL]. WAL with
 // synchronous=NORMAL keeps every commit through a process crash (SIGKILL);
 // synchronous=FULL also through a power loss, at some cost in speed.
 func openSQLite(dsn string, exclusive bool) (*Store, error) {
-	rest := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
-	path, query, _ := strings.Cut(rest, "?")
+	path, query := sqlitePath(dsn)
 	if path == "" {
 		return nil, errors.New("database: sqlite:// needs a file path, e.g. sqlite://./vigil.db")
 	}
@@ -155,6 +176,10 @@ func openSQLite(dsn string, exclusive bool) (*Store, error) {
 	v.Add("_pragma", "busy_timeout(10000)")
 	v.Add("_pragma", "journal_mode(WAL)")
 	v.Add("_pragma", "synchronous("+sync+")")
+	// Statement journals (kept by every multi-row or upserting statement
+	// inside a transaction) in memory, not in a temporary file: in a file
+	// they were most of a bulk write's system calls.
+	v.Add("_pragma", "temp_store(MEMORY)")
 	v.Add("_txlock", "immediate")
 	db := sql.OpenDB(cachingConnector{dsn: "file:" + path + "?" + v.Encode(), drv: &sqlite.Driver{}, gate: &gate{}})
 	// SQLite has one writer. The gate (see stmtcache.go) lets one

@@ -90,9 +90,9 @@ func TestGatePriority(t *testing.T) {
 		}()
 	}
 	start("low", ctx)
-	time.Sleep(20 * time.Millisecond)
+	waitWaiters(t, g, 1)
 	start("high", Priority(ctx))
-	time.Sleep(20 * time.Millisecond)
+	waitWaiters(t, g, 2)
 	g.release()
 	wg.Wait()
 	if len(order) != 2 || order[0] != "high" {
@@ -103,7 +103,7 @@ func TestGatePriority(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- g.acquire(cctx) }()
-	time.Sleep(10 * time.Millisecond)
+	waitWaiters(t, g, 1)
 	cancel()
 	if err := <-done; err == nil {
 		t.Error("a cancelled wait should fail")
@@ -113,4 +113,36 @@ func TestGatePriority(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.release()
+}
+
+// waitWaiters waits until n callers wait at the gate.
+func waitWaiters(t *testing.T, g *gate, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		g.mu.Lock()
+		w := len(g.hi) + len(g.lo)
+		g.mu.Unlock()
+		if w >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d waiters at the gate, want %d", w, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestSQLiteFile(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"sqlite://./vigil.db":                         "./vigil.db",
+		"sqlite:///var/lib/vigil.db?synchronous=FULL": "/var/lib/vigil.db",
+		"sqlite:vigil.db":                             "vigil.db",
+		"sqlite://:memory:":                           "",
+		"postgres://postgres@127.0.0.1:5433/vigil":    "",
+	} {
+		if got := SQLiteFile(dsn); got != want {
+			t.Errorf("SQLiteFile(%q) = %q, want %q", dsn, got, want)
+		}
+	}
 }

@@ -22,6 +22,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/textproto"
 	"os"
 	"strings"
@@ -30,6 +31,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/vigilhq/vigil/internal/netguard"
 	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/secrets"
 )
@@ -69,8 +71,13 @@ type Notifier struct {
 	Hello string
 	// Timeout bounds connecting and each SMTP command; 30 s when zero.
 	Timeout time.Duration
-	// Resolver reads Password; secrets.Default when nil.
+	// Resolver reads Password; environment references only when nil.
 	Resolver *secrets.Resolver
+	// Net connects to the server under the process's network policy (the
+	// default policy when nil); AllowNetworks adds this notifier's own
+	// allowances.
+	Net           *netguard.Guard
+	AllowNetworks []netip.Prefix
 }
 
 // Check validates the notifier's settings without connecting.
@@ -111,8 +118,16 @@ func (n *Notifier) Check() error {
 }
 
 // Notify sends m. An SMTP 4xx answer, a network error or a timeout is
-// retryable; a 5xx answer, a refused certificate or bad settings are not.
+// retryable; a 5xx answer, a refused certificate or address, or bad
+// settings are not. The password, and the AUTH PLAIN string made from it,
+// are taken out of the error, whatever the server's reply quoted.
 func (n *Notifier) Notify(ctx context.Context, m notify.Message) (bool, error) {
+	rs := n.resolver()
+	retry, err := n.send(ctx, rs, m)
+	return retry, rs.RedactError(err)
+}
+
+func (n *Notifier) send(ctx context.Context, rs *secrets.Resolver, m notify.Message) (bool, error) {
 	if err := n.Check(); err != nil {
 		return false, fmt.Errorf("email: %w", err)
 	}
@@ -128,10 +143,12 @@ func (n *Notifier) Notify(ctx context.Context, m notify.Message) (bool, error) {
 	}
 	defer c.Close()
 	if n.Username != "" {
-		pw, err := n.resolver().Resolve(ctx, n.Password)
+		pw, err := rs.Resolve(ctx, n.Password)
 		if err != nil {
 			return true, fmt.Errorf("email: %w", err)
 		}
+		// What AUTH PLAIN sends, base64-encoded: a server may echo it.
+		rs.Remember("\x00" + n.Username + "\x00" + pw)
 		if err := c.Auth(sasl.NewPlainClient("", n.Username, pw)); err != nil {
 			return classify(fmt.Errorf("AUTH as %s: %w", n.Username, err))
 		}
@@ -144,10 +161,10 @@ func (n *Notifier) Notify(ctx context.Context, m notify.Message) (bool, error) {
 }
 
 func (n *Notifier) resolver() *secrets.Resolver {
-	if n.Resolver != nil {
-		return n.Resolver
+	if n.Resolver == nil {
+		return &secrets.Resolver{} // environment references only
 	}
-	return secrets.Default
+	return n.Resolver
 }
 
 func (n *Notifier) timeout() time.Duration {
@@ -170,8 +187,7 @@ func (n *Notifier) tlsConfig() *tls.Config {
 }
 
 func (n *Notifier) dial(ctx context.Context) (*smtp.Client, error) {
-	d := net.Dialer{Timeout: n.timeout()}
-	conn, err := d.DialContext(ctx, "tcp", n.Addr)
+	conn, err := n.Net.Dialer(netguard.Dest{Allow: n.AllowNetworks}, n.timeout()).DialContext(ctx, "tcp", n.Addr)
 	if err != nil {
 		return nil, err
 	}
@@ -424,7 +440,7 @@ func classify(err error) (bool, error) {
 	switch {
 	case errors.As(err, &se):
 		return se.Temporary(), err
-	case errors.As(err, &certErr):
+	case errors.As(err, &certErr), errors.Is(err, netguard.ErrRefused):
 		return false, err
 	case errors.As(err, &ne), errors.Is(err, context.DeadlineExceeded), errors.Is(err, io.EOF),
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, os.ErrDeadlineExceeded):

@@ -29,6 +29,7 @@ import (
 
 	"github.com/vigilhq/vigil/event"
 	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/notify/email"
 	"github.com/vigilhq/vigil/internal/shareddata"
@@ -147,7 +148,7 @@ func startSMTP(t *testing.T, implicit bool) (*mailServer, *x509.CertPool) {
 	return ms, pool
 }
 
-func explanation(t *testing.T, lang explain.Lang) *explain.Explanation {
+func explanation(t *testing.T, lang lang.Lang) *explain.Explanation {
 	dir := shareddata.Dir(t, "events")
 	b, err := os.ReadFile(filepath.Join(dir, "securityhub_findings_imported.fsbp_ec2_7.json"))
 	if err != nil {
@@ -230,8 +231,8 @@ func TestStartTLSAuthJapaneseExplanation(t *testing.T) {
 		From: "vigil 監視 <vigil@example.com>", To: []string{"secops@example.com"}, Cc: []string{"audit@example.com"},
 		TLSConfig: &tls.Config{RootCAs: pool},
 	}
-	x := explanation(t, explain.JA)
-	m := notify.Message{ID: "evt-1/rule/mail", Thread: "finding-1", Lang: explain.JA, Explanation: x,
+	x := explanation(t, lang.JA)
+	m := notify.Message{ID: "evt-1/rule/mail", Thread: "finding-1", Lang: lang.JA, Explanation: x,
 		Mentions: []notify.Mention{{Who: "owner@example.com", Text: "EC2.7 のリソース"}, {Who: "U0ALICE", Text: "Slack の人"}}}
 	if retry, err := n.Notify(ctx, m); err != nil {
 		t.Fatalf("retry=%v err=%v", retry, err)

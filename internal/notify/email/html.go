@@ -23,7 +23,7 @@ func bodies(m notify.Message) (string, string) {
 		}
 		text = b.String()
 	}
-	data := htmlData{Lang: string(m.Lang), Title: m.Title(), X: m.Explanation, MentionsLabel: notify.Label(m.Lang, "mentions"), Mentions: m.Mentions, Footer: notify.Label(m.Lang, "footer")}
+	data := htmlData{Lang: string(m.Lang), Title: m.Title(), X: m.Explanation, MentionsLabel: notify.Label(m.Lang, "mentions"), Mentions: m.Mentions, VigilLinks: m.Links, Footer: notify.Label(m.Lang, "footer")}
 	if data.Lang == "" {
 		data.Lang = "en"
 	}
@@ -58,6 +58,7 @@ type htmlData struct {
 	Paragraphs    [][]string
 	MentionsLabel string
 	Mentions      []notify.Mention
+	VigilLinks    []notify.Link
 	Footer        string
 }
 
@@ -101,6 +102,13 @@ var page = template.Must(template.New("email").Parse(`<!DOCTYPE html>
 {{- range .Notes}}
 <p><small>{{.}}</small></p>
 {{- end}}{{end}}
+{{- if .VigilLinks}}
+<ul>
+{{- range .VigilLinks}}
+<li><a href="{{.URL}}">{{.Title}}</a></li>
+{{- end}}
+</ul>
+{{- end}}
 {{- if .Mentions}}
 <h3>{{.MentionsLabel}}</h3>
 <ul>

@@ -11,7 +11,6 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,11 +18,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 
-	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/netguard"
 	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/secrets"
 )
@@ -49,26 +49,32 @@ type Notifier struct {
 	// MaxWait bounds the time one Notify spends waiting for rate limits;
 	// 1 minute when zero. The context's deadline bounds it too.
 	MaxWait time.Duration
-	// HTTPClient is used for every request; a client with a 30 s timeout
-	// when nil.
+	// HTTPClient is used for every request; when nil, a client of the
+	// default network policy with a 30 s timeout.
 	HTTPClient *http.Client
-	// Resolver reads Token and WebhookURL; secrets.Default when nil.
+	// Resolver reads Token and WebhookURL; environment references only
+	// when nil.
 	Resolver *secrets.Resolver
 
-	mem memoryThreads
+	mem     memoryThreads
+	ownOnce sync.Once
+	own     *secrets.Resolver
 }
 
 // Maximum length of a file's initial comment we send; Slack's message text
 // limit is far higher, but a comment is meant to be read at a glance.
 const maxComment = 3500
 
-var defaultClient = &http.Client{Timeout: 30 * time.Second}
+var defaultClient = (*netguard.Guard)(nil).Client(netguard.Dest{}, netguard.ClientOptions{Timeout: 30 * time.Second, FollowRedirects: true})
 
 func (n *Notifier) resolver() *secrets.Resolver {
 	if n.Resolver != nil {
 		return n.Resolver
 	}
-	return secrets.Default
+	// Environment references only; one resolver, so that what it hands
+	// out is what it redacts.
+	n.ownOnce.Do(func() { n.own = &secrets.Resolver{} })
+	return n.own
 }
 
 func (n *Notifier) httpClient() *http.Client {
@@ -86,8 +92,15 @@ func (n *Notifier) threads() ThreadStore {
 }
 
 // Notify posts m. With attachments, each file is uploaded to the channel
-// (or the incident's thread) with the message as its comment.
+// (or the incident's thread) with the message as its comment. The token and
+// the webhook URL are taken out of the error, whatever Slack (or whatever
+// answers at api_url) quoted.
 func (n *Notifier) Notify(ctx context.Context, m notify.Message) (bool, error) {
+	retry, err := n.notify(ctx, m)
+	return retry, n.resolver().RedactError(err)
+}
+
+func (n *Notifier) notify(ctx context.Context, m notify.Message) (bool, error) {
 	switch {
 	case n.WebhookURL != "" && n.Token != "":
 		return false, errors.New("slack: set either token or webhook_url, not both")
@@ -143,10 +156,7 @@ func (n *Notifier) notifyAPI(ctx context.Context, m notify.Message, second bool)
 	if len(m.Attachments) > 0 {
 		return n.upload(ctx, api, w, m, threadTS)
 	}
-	text, blocks, err := Content(m)
-	if err != nil {
-		return false, fmt.Errorf("slack: %w", err)
-	}
+	text, blocks := Content(m)
 	opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks.BlockSet...)}
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
@@ -228,13 +238,14 @@ func (n *Notifier) notifyWebhook(ctx context.Context, m notify.Message) (bool, e
 	if err != nil {
 		return true, fmt.Errorf("slack webhook: %w", err)
 	}
+	if pu, err := url.Parse(u); err == nil {
+		// The path is the credential; a peer may quote it alone.
+		n.resolver().Remember(pu.EscapedPath())
+	}
 	if len(m.Attachments) > 0 {
 		return false, errors.New("slack webhook: incoming webhooks cannot upload files; use a bot token and channel")
 	}
-	text, blocks, err := Content(m)
-	if err != nil {
-		return false, fmt.Errorf("slack webhook: %w", err)
-	}
+	text, blocks := Content(m)
 	msg := &slack.WebhookMessage{Text: text, Blocks: &blocks}
 	w := &waiter{budget: n.maxWait()}
 	err = w.do(ctx, func() error { return slack.PostWebhookCustomHTTPContext(ctx, u, n.httpClient(), msg) })
@@ -259,29 +270,17 @@ func (n *Notifier) maxWait() time.Duration {
 
 // Content returns what a chat message shows for m: the fallback text
 // (notifications and screen readers use it) and the Block Kit blocks. An
-// explanation is rendered with explain.RenderSlack; other messages become a
-// header and sections of text. Mentions follow as a section each.
-func Content(m notify.Message) (string, slack.Blocks, error) {
-	var payload struct {
-		Text   string          `json:"text"`
-		Blocks json.RawMessage `json:"blocks"`
-	}
+// explanation becomes ExplanationBlocks; other messages become a header and
+// sections of text. Mentions follow as a section each.
+func Content(m notify.Message) (string, slack.Blocks) {
+	var text string
 	var blocks slack.Blocks
 	if m.Explanation != nil {
-		b, err := explain.RenderSlack(m.Explanation)
-		if err != nil {
-			return "", blocks, err
-		}
-		if err := json.Unmarshal(b, &payload); err != nil {
-			return "", blocks, fmt.Errorf("explain.RenderSlack: %w", err)
-		}
-		if err := json.Unmarshal(payload.Blocks, &blocks); err != nil {
-			return "", blocks, fmt.Errorf("explain.RenderSlack blocks: %w", err)
-		}
+		text, blocks.BlockSet = ExplanationBlocks(m.Explanation)
 	} else {
-		payload.Text = m.Title()
+		text = m.Title()
 		if t := m.Title(); t != "" {
-			t, _ = notify.TruncateRunes(t, explain.SlackMaxHeaderText)
+			t, _ = notify.TruncateRunes(t, MaxHeaderText)
 			blocks.BlockSet = append(blocks.BlockSet, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, t, true, false)))
 		}
 		body := m.Text
@@ -295,22 +294,39 @@ func Content(m notify.Message) (string, slack.Blocks, error) {
 		}
 		for body = strings.TrimSpace(body); body != ""; {
 			var chunk string
-			chunk, body = splitLines(body, explain.SlackMaxSectionText)
+			chunk, body = splitLines(body, MaxSectionText)
 			blocks.BlockSet = append(blocks.BlockSet, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, escape(chunk), false, false), nil, nil))
 		}
 	}
+	if len(m.Links) > 0 && len(blocks.BlockSet) < MaxBlocks {
+		var lines []string
+		for _, l := range m.Links {
+			lines = append(lines, "<"+l.URL+"|"+escape(l.Title)+">")
+		}
+		t, _ := notify.Truncate(strings.Join(lines, "\n"), MaxSectionText)
+		blocks.BlockSet = append(blocks.BlockSet, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, t, false, false), nil, nil))
+	}
 	for _, mt := range m.Mentions {
-		if len(blocks.BlockSet) >= explain.SlackMaxBlocks {
+		if len(blocks.BlockSet) >= MaxBlocks {
 			break
 		}
-		line, _ := notify.Truncate(mentionLine(mt), explain.SlackMaxSectionText)
+		line, _ := notify.Truncate(mentionLine(mt), MaxSectionText)
 		blocks.BlockSet = append(blocks.BlockSet, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, line, false, false), nil, nil))
+	}
+	if len(m.Actions) > 0 && len(blocks.BlockSet) < MaxBlocks {
+		var buttons []slack.BlockElement
+		for _, a := range m.Actions {
+			b := slack.NewButtonBlockElement(a.ID, a.Value, slack.NewTextBlockObject(slack.PlainTextType, a.Text, false, false))
+			b.Style = slack.Style(a.Style)
+			buttons = append(buttons, b)
+		}
+		blocks.BlockSet = append(blocks.BlockSet, slack.NewActionBlock("vigil_actions", buttons...))
 	}
 	if len(m.Mentions) > 0 {
 		// The fallback text is what a mention notifies with.
-		payload.Text += "\n" + mentionLines(m.Mentions)
+		text += "\n" + mentionLines(m.Mentions)
 	}
-	return payload.Text, blocks, nil
+	return text, blocks
 }
 
 func commentText(m notify.Message) string {
@@ -448,15 +464,15 @@ func classify(what string, err error) (bool, error) {
 	var se slack.SlackErrorResponse
 	var ne net.Error
 	switch {
-	case errors.As(err, &p):
+	case errors.As(err, &p), errors.Is(err, netguard.ErrRefused):
 		return false, err
 	case errors.As(err, &rl):
 		return true, err
 	case errors.As(err, &sc):
-		return sc.Code >= 500 || sc.Code == http.StatusTooManyRequests || sc.Code == http.StatusRequestTimeout, err
+		return notify.RetryableStatus(sc.Code), err
 	case errors.As(err, &se):
 		return transient[se.Err], err
-	case errors.As(err, &ne), errors.Is(err, context.DeadlineExceeded), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.As(err, &ne), errors.Is(err, context.DeadlineExceeded), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return true, err
 	}
 	// Slack's client reports API errors by their code; an unknown one is

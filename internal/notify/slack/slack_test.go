@@ -20,6 +20,7 @@ import (
 
 	"github.com/vigilhq/vigil/event"
 	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/notify/slack"
 	"github.com/vigilhq/vigil/internal/shareddata"
@@ -142,7 +143,7 @@ func startSlack(t *testing.T) *server {
 	return s
 }
 
-func explanation(t *testing.T, lang explain.Lang) *explain.Explanation {
+func explanation(t *testing.T, lang lang.Lang) *explain.Explanation {
 	t.Helper()
 	dir := shareddata.Dir(t, "events")
 	b, err := os.ReadFile(filepath.Join(dir, "securityhub_findings_imported.fsbp_ec2_7.json"))
@@ -185,7 +186,7 @@ func newNotifier(t *testing.T, s *server) *slack.Notifier {
 }
 
 func TestPostExplanationAndThreadFollowUps(t *testing.T) {
-	for _, lang := range []explain.Lang{explain.EN, explain.JA} {
+	for _, lang := range []lang.Lang{lang.EN, lang.JA} {
 		t.Run(string(lang), func(t *testing.T) {
 			s := startSlack(t)
 			n := newNotifier(t, s)
@@ -212,8 +213,8 @@ func TestPostExplanationAndThreadFollowUps(t *testing.T) {
 			if first.Form["channel"] != "C0SECOPS" || first.Form["thread_ts"] != "" {
 				t.Errorf("first post: channel=%q thread_ts=%q", first.Form["channel"], first.Form["thread_ts"])
 			}
-			// The blocks are explain's rendering, as sent.
-			want, err := explain.RenderSlack(x)
+			// The blocks are the explanation's payload, as sent.
+			want, err := slack.Payload(x)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,7 +232,7 @@ func TestPostExplanationAndThreadFollowUps(t *testing.T) {
 			g, _ := json.MarshalIndent(gotBlocks, "", "  ")
 			w, _ := json.MarshalIndent(wantBlocks, "", "  ")
 			if !bytes.Equal(g, w) {
-				t.Errorf("blocks differ from explain.RenderSlack:\n got %s\nwant %s", g, w)
+				t.Errorf("blocks differ from slack.Payload:\n got %s\nwant %s", g, w)
 			}
 			golden(t, "blocks."+string(lang)+".golden.json", append(g, '\n'))
 
@@ -352,7 +353,7 @@ func TestIncomingWebhook(t *testing.T) {
 	hook := s.GetAPIURL() + "services/T000/B000/sEcReTpAtH"
 	t.Setenv("VIGIL_TEST_SLACK_WEBHOOK", hook)
 	n := &slack.Notifier{WebhookURL: "env:VIGIL_TEST_SLACK_WEBHOOK"}
-	x := explanation(t, explain.JA)
+	x := explanation(t, lang.JA)
 	if _, err := n.Notify(ctx, notify.Message{Explanation: x}); err != nil {
 		t.Fatal(err)
 	}
@@ -415,6 +416,22 @@ func TestMention(t *testing.T) {
 		"alice@example.com": "alice@example.com", "<!channel>": "&lt;!channel&gt;"} {
 		if got := slack.Mention(in); got != want {
 			t.Errorf("Mention(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestContentActions: a message's actions become buttons whose action ids
+// and values come back in Slack's interaction payloads.
+func TestContentActions(t *testing.T) {
+	_, blocks := slack.Content(notify.Message{Subject: "Approval needed", Text: "vigil approve apr-1 --by NAME",
+		Actions: []notify.Action{{ID: "vigil_approve", Text: "Approve", Value: "apr-1", Style: "primary"}, {ID: "vigil_reject", Text: "Reject", Value: "apr-1", Style: "danger"}}})
+	b, err := json.Marshal(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"type":"actions"`, `"action_id":"vigil_approve"`, `"value":"apr-1"`, `"style":"primary"`, `"action_id":"vigil_reject"`, `"style":"danger"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("blocks lack %s: %s", want, b)
 		}
 	}
 }

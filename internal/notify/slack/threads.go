@@ -50,17 +50,22 @@ func StoreThreads(ctx context.Context, st *store.Store, maxAge time.Duration) (T
 	if maxAge <= 0 {
 		maxAge = 7 * 24 * time.Hour
 	}
-	if _, err := st.Q().Exec(ctx, `CREATE TABLE IF NOT EXISTS vigil_slack_threads (
+	if err := st.Migrate(ctx, Migrations); err != nil {
+		return nil, err
+	}
+	return &dbThreads{st: st, maxAge: maxAge}, nil
+}
+
+// Migrations create the table of Slack threads.
+var Migrations = []store.Migration{{ID: "slack/0001_threads", SQL: []string{
+	`CREATE TABLE IF NOT EXISTS vigil_slack_threads (
 		channel    TEXT NOT NULL,
 		thread_key TEXT NOT NULL,
 		ts         TEXT NOT NULL,
 		created_at BIGINT NOT NULL,
 		PRIMARY KEY (channel, thread_key)
-	)`); err != nil {
-		return nil, err
-	}
-	return &dbThreads{st: st, maxAge: maxAge}, nil
-}
+	)`,
+}}}
 
 type dbThreads struct {
 	st     *store.Store

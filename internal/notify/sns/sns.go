@@ -39,37 +39,51 @@ type Publisher interface {
 type Notifier struct {
 	// TopicARN is the topic, e.g. arn:aws:sns:ap-northeast-1:111122223333:secops.
 	TopicARN string
-	// Client, when nil, is built on first use from the standard AWS
-	// configuration, in the topic's region.
+	// Client, when nil, is built on first use from AWS, in the topic's
+	// region.
 	Client Publisher
+	// AWS provides the configuration Client is built from; the SDK's
+	// defaults when nil.
+	AWS *awsx.Provider
 
-	once sync.Once
-	err  error
+	mu sync.Mutex
 }
 
 // Check validates the topic ARN.
 func (n *Notifier) Check() error {
-	a, err := arn.Parse(n.TopicARN)
-	if err != nil || a.Service != "sns" || a.Resource == "" {
-		return fmt.Errorf("topic_arn: want an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got %q", n.TopicARN)
+	if err := CheckTopicARN(n.TopicARN); err != nil {
+		return fmt.Errorf("topic_arn: %w", err)
+	}
+	return nil
+}
+
+// CheckTopicARN checks that s is an SNS topic ARN; every part of vigil
+// that takes a topic checks it here.
+func CheckTopicARN(s string) error {
+	a, err := arn.Parse(s)
+	if err != nil || a.Service != "sns" || a.Resource == "" || a.Region == "" {
+		return fmt.Errorf("want an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got %q", s)
 	}
 	return nil
 }
 
 func (n *Notifier) client(ctx context.Context) (Publisher, error) {
-	n.once.Do(func() {
-		if n.Client != nil {
-			return
-		}
-		a, _ := arn.Parse(n.TopicARN)
-		cfg, err := awsx.Load(context.WithoutCancel(ctx), awsx.Options{Region: a.Region})
-		if err != nil {
-			n.err = err
-			return
-		}
-		n.Client = sns.NewFromConfig(cfg)
-	})
-	return n.Client, n.err
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.Client != nil {
+		return n.Client, nil
+	}
+	if n.AWS == nil {
+		n.AWS = awsx.NewProvider(awsx.ProviderOptions{})
+	}
+	a, _ := arn.Parse(n.TopicARN)
+	// A failure is not kept: the next message tries again.
+	cfg, err := n.AWS.Region(ctx, a.Region)
+	if err != nil {
+		return nil, err
+	}
+	n.Client = sns.NewFromConfig(cfg)
+	return n.Client, nil
 }
 
 // Notify publishes m. Throttling and server errors are retryable; a
@@ -98,7 +112,7 @@ func (n *Notifier) Notify(ctx context.Context, m notify.Message) (bool, error) {
 		_, err = c.Publish(ctx, in)
 	}
 	if err != nil {
-		return retryable(err), fmt.Errorf("sns: publish to %s: %w", n.TopicARN, err)
+		return awsx.Retryable(err), fmt.Errorf("sns: publish to %s: %w", n.TopicARN, err)
 	}
 	return false, nil
 }
@@ -151,14 +165,4 @@ func Message(m notify.Message) string {
 	note := "\n\n" + notify.TruncatedNote(m.Lang, "Amazon SNS", len(s), MaxMessage)
 	head, _ := notify.Truncate(s, MaxMessage-len(note))
 	return head + note
-}
-
-func retryable(err error) bool {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		code := ae.ErrorCode()
-		return ae.ErrorFault() == smithy.FaultServer || strings.Contains(code, "Throttl") || code == "InternalError" ||
-			code == "KMSThrottling" || code == "ServiceUnavailable"
-	}
-	return true
 }

@@ -10,7 +10,7 @@ import (
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/vigilhq/vigil/internal/awsx"
-	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/notify/sns"
 	"github.com/vigilhq/vigil/internal/sandbox"
@@ -52,7 +52,7 @@ func TestPublish(t *testing.T) {
 	sb := sandboxEnv(t)
 	topic := createTopic(t, "secops")
 	n := &sns.Notifier{TopicARN: topic}
-	m := notify.Message{Lang: explain.JA, Subject: "本番環境の違反", Text: "新規 3 件の違反があります。",
+	m := notify.Message{Lang: lang.JA, Subject: "本番環境の違反", Text: "新規 3 件の違反があります。",
 		Mentions: []notify.Mention{{Who: "owner@example.com", Text: "S3.1 arn:aws:s3:::logs"}}}
 	if retry, err := n.Notify(ctx, m); err != nil {
 		t.Fatalf("retry=%v err=%v", retry, err)
@@ -76,7 +76,7 @@ func TestLongSubjectAndMessageAreShortenedNotRejected(t *testing.T) {
 	n := &sns.Notifier{TopicARN: topic}
 	long := strings.Repeat("Security Hub finding on production account. ", 10)
 	body := strings.Repeat("違反の詳細。", 20000) // 360,000 bytes
-	for _, lang := range []explain.Lang{explain.EN, explain.JA} {
+	for _, lang := range []lang.Lang{lang.EN, lang.JA} {
 		if retry, err := n.Notify(ctx, notify.Message{Lang: lang, Subject: long, Text: body}); err != nil {
 			t.Fatalf("retry=%v err=%v", retry, err)
 		}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigilhq/vigil/internal/explain"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/notify"
 )
 
@@ -104,7 +104,7 @@ func TestJSONAdapter(t *testing.T) {
 	}))
 	defer srv.Close()
 	var nf notify.Notifier = JSON{&Notifier{URL: srv.URL}}
-	m := notify.Message{ID: "rep-1", Thread: "inc", Lang: explain.JA, Subject: "🚨 本番 環境で 2 件の違反を検出しました", Text: "新規 2 件",
+	m := notify.Message{ID: "rep-1", Thread: "inc", Lang: lang.JA, Subject: "🚨 本番 環境で 2 件の違反を検出しました", Text: "新規 2 件",
 		Mentions:    []notify.Mention{{Who: "U0ALICE", Text: "2 件"}},
 		Attachments: []notify.Attachment{notify.Bytes("a.csv", "text/csv", []byte("x,y\n"))}}
 	if _, err := nf.Notify(WithAttempt(context.Background(), 3), m); err != nil {

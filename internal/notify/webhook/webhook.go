@@ -9,32 +9,33 @@
 // With a signing key, each request also carries X-Vigil-Timestamp and
 // X-Vigil-Signature: "sha256=" and the hex HMAC-SHA256 of the timestamp, a
 // dot and the body, which a receiver checks with Verify. TLS certificates
-// are verified, and requests to link-local addresses (169.254.0.0/16,
-// fe80::/10, where cloud instance metadata services answer) are refused
-// unless AllowLinkLocal is set: a webhook URL must not become a way to read
-// the host's credentials.
+// are verified, redirects are not followed, and connections go through
+// the process's network guard (package netguard): link-local and cloud
+// metadata addresses are refused unless AllowLinkLocal or AllowNetworks
+// permit them, so a webhook URL never becomes a way to read the host's
+// credentials.
 package webhook
 
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
-	"syscall"
 	"time"
+	"unicode"
 
+	"github.com/vigilhq/vigil/internal/netguard"
+	"github.com/vigilhq/vigil/internal/notify"
 	"github.com/vigilhq/vigil/internal/secrets"
+	pubwebhook "github.com/vigilhq/vigil/webhook"
 )
 
 // Message is one notification.
@@ -49,18 +50,22 @@ type Message struct {
 
 // Header names of a signed request.
 const (
-	TimestampHeader = "X-Vigil-Timestamp"
-	SignatureHeader = "X-Vigil-Signature"
+	TimestampHeader = pubwebhook.TimestampHeader
+	SignatureHeader = pubwebhook.SignatureHeader
 )
 
 // Notifier posts messages to one URL.
 type Notifier struct {
 	URL string
-	// Headers are added to every request.
-	Headers map[string]string
+	// Headers are added to every request; their values are secret
+	// references (env:NAME), read when sending.
+	Headers map[string]secrets.Ref
 	// SigningKey, when set, refers to the HMAC-SHA256 key that signs each
 	// request (env:NAME or secretsmanager:ID); it is read when sending.
 	SigningKey secrets.Ref
+	// Resolver reads Headers and SigningKey; environment references only
+	// when nil.
+	Resolver *secrets.Resolver
 	// Timeout bounds one request, connection included; 30 s when zero (a
 	// shorter context deadline takes precedence).
 	Timeout time.Duration
@@ -70,17 +75,26 @@ type Notifier struct {
 	// AllowLinkLocal permits requests to link-local addresses, including
 	// instance metadata services (169.254.169.254, fd00:ec2::254).
 	AllowLinkLocal bool
-	// Client is used for requests when set, instead of a client built from
-	// Timeout, TLSConfig and AllowLinkLocal (which it then bypasses).
-	Client *http.Client
+	// AllowNetworks lists networks this webhook may reach whatever the
+	// network policy refuses.
+	AllowNetworks []netip.Prefix
+	// Net is the process's network guard; the default policy when nil.
+	Net *netguard.Guard
 
 	once   sync.Once
 	client *http.Client
 }
 
-// ErrBlockedAddress is returned for a URL that resolves to a link-local or
-// instance metadata address while AllowLinkLocal is off.
-var ErrBlockedAddress = errors.New("refusing to connect to a link-local or instance metadata address (set allow_link_local to permit it)")
+func (n *Notifier) resolver() *secrets.Resolver {
+	if n.Resolver == nil {
+		return &secrets.Resolver{} // environment references only
+	}
+	return n.Resolver
+}
+
+// ErrBlockedAddress is matched (errors.Is) by the error for a URL whose
+// address the network policy refuses.
+var ErrBlockedAddress = netguard.ErrRefused
 
 // StatusError is returned for a response that is not 2xx.
 type StatusError struct {
@@ -99,84 +113,47 @@ func (e *StatusError) Error() string {
 	return msg
 }
 
-// blocked reports whether ip must not be connected to: link-local
-// addresses (where AWS, GCP and Azure serve instance metadata), AWS's IPv6
-// metadata address and Alibaba Cloud's metadata address.
-func blocked(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip == netip.MustParseAddr("fd00:ec2::254") || ip == netip.MustParseAddr("100.100.100.200")
+func (n *Notifier) dest() netguard.Dest {
+	return netguard.Dest{Allow: n.AllowNetworks, AllowLinkLocal: n.AllowLinkLocal}
 }
 
 func (n *Notifier) httpClient() *http.Client {
-	if n.Client != nil {
-		return n.Client
-	}
 	n.once.Do(func() {
 		timeout := n.Timeout
 		if timeout <= 0 {
 			timeout = 30 * time.Second
 		}
-		d := &net.Dialer{Timeout: min(timeout, 10*time.Second), KeepAlive: 30 * time.Second}
-		if !n.AllowLinkLocal {
-			// Checked on the address actually dialled, after DNS, so a
-			// name that resolves (or rebinds) to a metadata address is
-			// refused too.
-			d.Control = func(_, address string, _ syscall.RawConn) error {
-				ap, err := netip.ParseAddrPort(address)
-				if err == nil && blocked(ap.Addr()) {
-					return ErrBlockedAddress
-				}
-				return nil
-			}
-		}
-		tr := &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
-			DialContext:         d.DialContext,
-			TLSClientConfig:     n.TLSConfig,
-			TLSHandshakeTimeout: 10 * time.Second,
-			MaxIdleConnsPerHost: 64,
-			IdleConnTimeout:     90 * time.Second,
-			ForceAttemptHTTP2:   true,
-		}
-		n.client = &http.Client{Timeout: timeout, Transport: tr,
-			// A redirect could lead anywhere; a webhook answers where it is.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		// A redirect could lead anywhere; a webhook answers where it is.
+		n.client = n.Net.Client(n.dest(), netguard.ClientOptions{Timeout: timeout, TLSConfig: n.TLSConfig})
 	})
 	return n.client
 }
 
-// Sign returns the X-Vigil-Signature value for body sent at ts.
-func Sign(key []byte, ts time.Time, body []byte) string {
-	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte(strconv.FormatInt(ts.Unix(), 10)))
-	mac.Write([]byte{'.'})
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
-}
+// Sign returns the X-Vigil-Signature value for body sent at ts (the public
+// package webhook, which receivers import, defines it).
+func Sign(key []byte, ts time.Time, body []byte) string { return pubwebhook.Sign(key, ts, body) }
 
-// Verify checks a signed request's timestamp and signature headers against
-// its body, for receivers. Requests older (or newer) than maxAge are
-// refused, so a captured request cannot be replayed later.
+// Verify checks a signed request, as the public package webhook does.
 func Verify(key []byte, timestamp, signature string, body []byte, maxAge time.Duration) error {
-	sec, err := strconv.ParseInt(timestamp, 10, 64)
-	if err != nil {
-		return fmt.Errorf("%s: %q is not a Unix time", TimestampHeader, timestamp)
-	}
-	ts := time.Unix(sec, 0)
-	if d := time.Since(ts); d > maxAge || d < -maxAge {
-		return fmt.Errorf("%s: %s is more than %s away from now", TimestampHeader, timestamp, maxAge)
-	}
-	if !hmac.Equal([]byte(Sign(key, ts, body)), []byte(signature)) {
-		return fmt.Errorf("%s does not match the body", SignatureHeader)
-	}
-	return nil
+	return pubwebhook.Verify(key, timestamp, signature, body, maxAge)
 }
 
 // Notify posts m. retry is true when trying again can help: a network
 // error, a timeout, 408, 429 or a 5xx; false for other 4xx answers, which
 // mean the request itself is wrong, and for a refused address.
+//
+// Every secret value the request carried (headers, the signing key) is
+// taken out of the error, whatever the peer echoed back.
 func (n *Notifier) Notify(ctx context.Context, m Message) (retry bool, err error) {
+	rs := n.resolver()
+	retry, err = n.notify(ctx, rs, m)
+	return retry, rs.RedactError(err)
+}
+
+// maxErrorBody is how much of an error response the error quotes.
+const maxErrorBody = 512
+
+func (n *Notifier) notify(ctx context.Context, rs *secrets.Resolver, m Message) (retry bool, err error) {
 	if n.URL == "" {
 		return false, errors.New("webhook: no URL")
 	}
@@ -184,8 +161,13 @@ func (n *Notifier) Notify(ctx context.Context, m Message) (retry bool, err error
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return false, fmt.Errorf("webhook: want an http:// or https:// URL, got %q", n.URL)
 	}
-	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !n.AllowLinkLocal && blocked(ip) {
-		return false, fmt.Errorf("webhook %s: %w", n.URL, ErrBlockedAddress)
+	if err := n.Net.CheckHost(u.Hostname(), n.dest()); err != nil {
+		return false, fmt.Errorf("webhook %s: %w", n.URL, err)
+	}
+	if i := strings.IndexFunc(m.ID, unicode.IsControl); i >= 0 {
+		// No request can carry it (an event stored before ingest refused
+		// control characters in ids): retrying cannot help.
+		return false, fmt.Errorf("webhook: delivery id %q has a control character; it cannot be sent in X-Vigil-Delivery", m.ID)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.URL, bytes.NewReader(m.Body))
 	if err != nil {
@@ -193,7 +175,15 @@ func (n *Notifier) Notify(ctx context.Context, m Message) (retry bool, err error
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "vigil")
-	for k, v := range n.Headers {
+	for k, ref := range n.Headers {
+		v, err := rs.Resolve(ctx, ref)
+		if err != nil {
+			return false, fmt.Errorf("webhook header %s: %w", k, err)
+		}
+		if _, cred, ok := strings.Cut(v, " "); ok {
+			// "Bearer TOKEN": a peer may quote the token alone.
+			rs.Remember(strings.TrimSpace(cred))
+		}
 		req.Header.Set(k, v)
 	}
 	if m.ID != "" {
@@ -203,7 +193,7 @@ func (n *Notifier) Notify(ctx context.Context, m Message) (retry bool, err error
 		req.Header.Set("X-Vigil-Attempt", strconv.Itoa(m.Attempt))
 	}
 	if n.SigningKey != "" {
-		key, err := n.SigningKey.Resolve(ctx)
+		key, err := rs.Resolve(ctx, n.SigningKey)
 		if err != nil {
 			return true, fmt.Errorf("webhook signing key: %w", err)
 		}
@@ -213,8 +203,9 @@ func (n *Notifier) Notify(ctx context.Context, m Message) (retry bool, err error
 	}
 	resp, err := n.httpClient().Do(req)
 	if err != nil {
-		if errors.Is(err, ErrBlockedAddress) {
-			return false, fmt.Errorf("webhook %s: %w", n.URL, ErrBlockedAddress)
+		var refused *netguard.RefusedError
+		if errors.As(err, &refused) {
+			return false, fmt.Errorf("webhook %s: %w", n.URL, refused)
 		}
 		var certErr *tls.CertificateVerificationError
 		if errors.As(err, &certErr) {
@@ -227,8 +218,13 @@ func (n *Notifier) Notify(ctx context.Context, m Message) (retry bool, err error
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return false, nil
 	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	e := &StatusError{URL: n.URL, Status: resp.StatusCode, Body: string(bytes.TrimSpace(b))}
-	retry = resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
-	return retry, e
+	// Redacted before it is cut, so a secret the peer echoed is not left
+	// half-quoted at the end.
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
+	body := rs.Redact(string(bytes.TrimSpace(b)))
+	if t, cut := notify.Truncate(body, maxErrorBody); cut {
+		body = t + "…"
+	}
+	e := &StatusError{URL: n.URL, Status: resp.StatusCode, Body: body}
+	return notify.RetryableStatus(resp.StatusCode), e
 }

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/vigilhq/vigil/internal/secrets"
 )
 
 func TestNotify(t *testing.T) {
@@ -20,7 +22,8 @@ func TestNotify(t *testing.T) {
 		w.Write([]byte("nope"))
 	}))
 	defer srv.Close()
-	n := &Notifier{URL: srv.URL, Headers: map[string]string{"Authorization": "Bearer t"}}
+	t.Setenv("VIGIL_TEST_AUTH", "Bearer t")
+	n := &Notifier{URL: srv.URL, Headers: map[string]secrets.Ref{"Authorization": "env:VIGIL_TEST_AUTH"}}
 	retry, err := n.Notify(context.Background(), Message{ID: "d1", Attempt: 2, Body: []byte(`{"a":1}`)})
 	if err != nil || retry {
 		t.Fatalf("2xx: retry %v err %v", retry, err)

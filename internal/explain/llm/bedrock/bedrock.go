@@ -1,4 +1,4 @@
-// Package bedrock implements llm.Model with the Amazon Bedrock Converse API
+// Package bedrock implements chat.Model with the Amazon Bedrock Converse API
 // (aws-sdk-go-v2 bedrockruntime), tools included through toolConfig.
 package bedrock
 
@@ -17,8 +17,7 @@ import (
 	smithy "github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/vigilhq/vigil/internal/awsx"
-	"github.com/vigilhq/vigil/internal/explain/llm"
+	"github.com/vigilhq/vigil/internal/explain/llm/chat"
 )
 
 // DefaultModel is the model id used when none is configured: the Amazon
@@ -31,16 +30,12 @@ type Options struct {
 	// Model is a model id, inference profile id or ARN; DefaultModel when
 	// empty.
 	Model string
-	// Region is the Bedrock region. When empty the SDK's default chain
-	// (AWS_REGION, the shared config profile) decides, and New fails if
-	// none is set.
-	Region string
 	// Endpoint overrides the Bedrock Runtime endpoint, e.g. a VPC endpoint
 	// or a test server. The SDK also honours
 	// AWS_ENDPOINT_URL_BEDROCK_RUNTIME.
 	Endpoint string
 	// MaxAttempts bounds the SDK's retries of throttled and failed calls;
-	// 0 keeps the SDK default (3).
+	// 0 keeps the configuration's setting.
 	MaxAttempts int
 }
 
@@ -52,22 +47,25 @@ type Model struct {
 	creds  aws.CredentialsProvider
 }
 
-// New loads the AWS configuration (environment, shared config, IAM role)
-// and returns a model. It does not call AWS; Check does.
-func New(ctx context.Context, o Options) (*Model, error) {
+// ErrNoRegion says the AWS configuration names no region.
+var ErrNoRegion = errors.New("bedrock: region is not set: give a region (--region) or set AWS_REGION; the default model " + DefaultModel + " runs in ap-northeast-1")
+
+// New returns a model that calls Bedrock with cfg (region, credentials,
+// retries: the caller's AWS configuration, e.g. from awsx.Provider). It
+// does not call AWS; Check does.
+func New(cfg aws.Config, o Options) (*Model, error) {
 	if o.Model == "" {
 		o.Model = DefaultModel
 	}
-	cfg, err := awsx.Load(ctx, awsx.Options{Region: o.Region, MaxAttempts: o.MaxAttempts})
-	if errors.Is(err, awsx.ErrNoRegion) {
-		return nil, errors.New("bedrock: region is not set: give a region (--region) or set AWS_REGION; the default model " + DefaultModel + " runs in ap-northeast-1")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("bedrock: loading the AWS configuration: %w", err)
+	if cfg.Region == "" {
+		return nil, ErrNoRegion
 	}
 	client := bedrockruntime.NewFromConfig(cfg, func(bo *bedrockruntime.Options) {
 		if o.Endpoint != "" {
 			bo.BaseEndpoint = aws.String(o.Endpoint)
+		}
+		if o.MaxAttempts > 0 {
+			bo.RetryMaxAttempts = o.MaxAttempts
 		}
 	})
 	return &Model{client: client, model: o.Model, region: cfg.Region, creds: cfg.Credentials}, nil
@@ -89,7 +87,7 @@ func (m *Model) Check(ctx context.Context) error {
 }
 
 // Converse calls the Converse API once.
-func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, error) {
+func (m *Model) Converse(ctx context.Context, req *chat.Request) (*chat.Response, error) {
 	in := &bedrockruntime.ConverseInput{ModelId: aws.String(m.model)}
 	if req.System != "" {
 		in.System = []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: req.System}}
@@ -131,13 +129,13 @@ func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, 
 	if err != nil {
 		return nil, m.wrap(err)
 	}
-	resp := &llm.Response{Message: llm.Message{Role: llm.Assistant}, Stop: stopReason(out.StopReason)}
+	resp := &chat.Response{Message: chat.Message{Role: chat.Assistant}, Stop: stopReason(out.StopReason)}
 	if u := out.Usage; u != nil {
-		resp.Usage = llm.Usage{InputTokens: int(aws.ToInt32(u.InputTokens)), OutputTokens: int(aws.ToInt32(u.OutputTokens))}
+		resp.Usage = chat.Usage{InputTokens: int(aws.ToInt32(u.InputTokens)), OutputTokens: int(aws.ToInt32(u.OutputTokens))}
 	}
 	msg, ok := out.Output.(*types.ConverseOutputMemberMessage)
 	if !ok {
-		return nil, &llm.Error{Model: m.Name(), Err: errors.New("the response has no output message")}
+		return nil, &chat.Error{Model: m.Name(), Err: errors.New("the response has no output message")}
 	}
 	var text []string
 	for _, block := range msg.Value.Content {
@@ -145,11 +143,11 @@ func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, 
 		case *types.ContentBlockMemberText:
 			text = append(text, b.Value)
 		case *types.ContentBlockMemberToolUse:
-			call := llm.ToolCall{ID: aws.ToString(b.Value.ToolUseId), Name: aws.ToString(b.Value.Name), Input: json.RawMessage("{}")}
+			call := chat.ToolCall{ID: aws.ToString(b.Value.ToolUseId), Name: aws.ToString(b.Value.Name), Input: json.RawMessage("{}")}
 			if b.Value.Input != nil {
 				raw, err := b.Value.Input.MarshalSmithyDocument()
 				if err != nil {
-					return nil, &llm.Error{Model: m.Name(), Err: fmt.Errorf("toolUse %q: input: %w", call.Name, err)}
+					return nil, &chat.Error{Model: m.Name(), Err: fmt.Errorf("toolUse %q: input: %w", call.Name, err)}
 				}
 				call.Input = raw
 			}
@@ -162,9 +160,9 @@ func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, 
 
 // toBedrock converts one message. Without tools in the request Bedrock
 // rejects toolUse and toolResult blocks, so they become text then.
-func toBedrock(msg llm.Message, withTools bool) (types.Message, error) {
+func toBedrock(msg chat.Message, withTools bool) (types.Message, error) {
 	bm := types.Message{Role: types.ConversationRoleUser}
-	if msg.Role == llm.Assistant {
+	if msg.Role == chat.Assistant {
 		bm.Role = types.ConversationRoleAssistant
 	}
 	for _, r := range msg.ToolResults {
@@ -206,24 +204,24 @@ func toBedrock(msg llm.Message, withTools bool) (types.Message, error) {
 	return bm, nil
 }
 
-func stopReason(s types.StopReason) llm.StopReason {
+func stopReason(s types.StopReason) chat.StopReason {
 	switch s {
 	case types.StopReasonEndTurn, types.StopReasonStopSequence:
-		return llm.StopEnd
+		return chat.StopEnd
 	case types.StopReasonToolUse:
-		return llm.StopToolUse
+		return chat.StopToolUse
 	case types.StopReasonMaxTokens, types.StopReasonModelContextWindowExceeded:
-		return llm.StopMaxTokens
+		return chat.StopMaxTokens
 	case types.StopReasonGuardrailIntervened, types.StopReasonContentFiltered:
-		return llm.StopFiltered
+		return chat.StopFiltered
 	}
-	return llm.StopOther
+	return chat.StopOther
 }
 
-// wrap turns an SDK error into an llm.Error that says whether a retry can
+// wrap turns an SDK error into an chat.Error that says whether a retry can
 // help. The SDK's messages carry no credentials.
 func (m *Model) wrap(err error) error {
-	e := &llm.Error{Model: m.Name(), Err: err}
+	e := &chat.Error{Model: m.Name(), Err: err}
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) {
 		e.Status = re.HTTPStatusCode()

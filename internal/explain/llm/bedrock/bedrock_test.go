@@ -9,20 +9,37 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigilhq/vigil/internal/explain/llm"
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/explain/llm/bedrock"
+	"github.com/vigilhq/vigil/internal/explain/llm/chat"
 	"github.com/vigilhq/vigil/internal/explain/llm/llmtest"
 )
 
 func awsEnv(t *testing.T, endpoint string) { llmtest.AWSEnv(t, endpoint) }
 
-type tools struct{ calls []llm.ToolCall }
-
-func (tb *tools) Tools() []llm.Tool {
-	return []llm.Tool{{Name: "aws___search_documentation", Description: "search", InputSchema: json.RawMessage(`{"type":"object","properties":{"search_phrase":{"type":"string"}},"required":["search_phrase"]}`)}}
+// newModel builds a model from the environment's AWS configuration, as the
+// engine constructor does with its provider.
+func newModel(t *testing.T, o bedrock.Options) (*bedrock.Model, error) {
+	t.Helper()
+	cfg, err := awsx.Load(context.Background(), awsx.Options{})
+	if errors.Is(err, awsx.ErrNoRegion) {
+		cfg, err = aws.Config{}, nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bedrock.New(cfg, o)
 }
 
-func (tb *tools) Call(_ context.Context, c llm.ToolCall) (string, bool) {
+type tools struct{ calls []chat.ToolCall }
+
+func (tb *tools) Tools() []chat.Tool {
+	return []chat.Tool{{Name: "aws___search_documentation", Description: "search", InputSchema: json.RawMessage(`{"type":"object","properties":{"search_phrase":{"type":"string"}},"required":["search_phrase"]}`)}}
+}
+
+func (tb *tools) Call(_ context.Context, c chat.ToolCall) (string, bool) {
 	tb.calls = append(tb.calls, c)
 	return `[{"url":"https://docs.aws.amazon.com/x.html","title":"X"}]`, false
 }
@@ -39,7 +56,7 @@ func TestConverseWithTools(t *testing.T) {
 			return llmtest.Reply{Text: "done"}
 		})
 	awsEnv(t, srv.URL)
-	m, err := bedrock.New(context.Background(), bedrock.Options{Model: "jp.amazon.nova-2-lite-v1:0"})
+	m, err := newModel(t, bedrock.Options{Model: "jp.amazon.nova-2-lite-v1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,12 +65,12 @@ func TestConverseWithTools(t *testing.T) {
 	}
 	tb := &tools{}
 	temp := float32(0)
-	resp, tr, err := llm.Run(context.Background(), m, llm.Request{System: "sys", MaxTokens: 512, Temperature: &temp,
-		Messages: []llm.Message{{Role: llm.User, Text: "hello"}}}, tb, llm.Limits{})
+	resp, tr, err := chat.Run(context.Background(), m, chat.Request{System: "sys", MaxTokens: 512, Temperature: &temp,
+		Messages: []chat.Message{{Role: chat.User, Text: "hello"}}}, tb, chat.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.Message.Text != "done" || resp.Stop != llm.StopEnd || tr.Turns != 2 || len(tb.calls) != 1 {
+	if resp.Message.Text != "done" || resp.Stop != chat.StopEnd || tr.Turns != 2 || len(tb.calls) != 1 {
 		t.Errorf("resp %+v transcript %+v", resp, tr)
 	}
 	if string(tb.calls[0].Input) != `{"search_phrase":"EC2.7"}` {
@@ -94,12 +111,12 @@ func TestErrors(t *testing.T) {
 			return llmtest.Reply{Status: c.status, ErrorType: c.typ, Text: "nope"}
 		})
 		awsEnv(t, srv.URL)
-		m, err := bedrock.New(context.Background(), bedrock.Options{MaxAttempts: 1})
+		m, err := newModel(t, bedrock.Options{MaxAttempts: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = m.Converse(context.Background(), &llm.Request{Messages: []llm.Message{{Role: llm.User, Text: "x"}}})
-		var le *llm.Error
+		_, err = m.Converse(context.Background(), &chat.Request{Messages: []chat.Message{{Role: chat.User, Text: "x"}}})
+		var le *chat.Error
 		if !errors.As(err, &le) || le.Status != c.status || le.Retry != c.retry {
 			t.Errorf("%s: %#v", c.typ, err)
 			continue
@@ -113,11 +130,11 @@ func TestErrors(t *testing.T) {
 func TestMalformedResponse(t *testing.T) {
 	srv := llmtest.Bedrock(t, func(*llmtest.Request) llmtest.Reply { return llmtest.Reply{RawBody: "<html>proxy error</html>"} })
 	awsEnv(t, srv.URL)
-	m, err := bedrock.New(context.Background(), bedrock.Options{MaxAttempts: 1})
+	m, err := newModel(t, bedrock.Options{MaxAttempts: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Converse(context.Background(), &llm.Request{Messages: []llm.Message{{Role: llm.User, Text: "x"}}}); err == nil {
+	if _, err := m.Converse(context.Background(), &chat.Request{Messages: []chat.Message{{Role: chat.User, Text: "x"}}}); err == nil {
 		t.Error("a response that is not JSON was accepted")
 	}
 }
@@ -125,13 +142,13 @@ func TestMalformedResponse(t *testing.T) {
 func TestMissingRegionAndCredentials(t *testing.T) {
 	awsEnv(t, "http://127.0.0.1:1")
 	t.Setenv("AWS_REGION", "")
-	if _, err := bedrock.New(context.Background(), bedrock.Options{}); err == nil || !strings.Contains(err.Error(), "region is not set") {
+	if _, err := newModel(t, bedrock.Options{}); err == nil || !strings.Contains(err.Error(), "region is not set") {
 		t.Errorf("err %v", err)
 	}
 	t.Setenv("AWS_REGION", "ap-northeast-1")
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	m, err := bedrock.New(context.Background(), bedrock.Options{})
+	m, err := newModel(t, bedrock.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-// Package openai implements llm.Model with the OpenAI-compatible chat
+// Package openai implements chat.Model with the OpenAI-compatible chat
 // completions wire format (POST {base}/chat/completions), as served by
 // OpenAI, Ollama, vLLM and others, tools included through "tools" and
 // "tool_calls".
@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigilhq/vigil/internal/explain/llm"
+	"github.com/vigilhq/vigil/internal/explain/llm/chat"
 )
 
 // DefaultBaseURL is used when no base URL is configured.
@@ -134,7 +134,7 @@ type (
 func str(s string) *string { return &s }
 
 // Converse calls chat completions once.
-func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, error) {
+func (m *Model) Converse(ctx context.Context, req *chat.Request) (*chat.Response, error) {
 	cr := chatRequest{Model: m.model, MaxTokens: req.MaxTokens, Temperature: req.Temperature}
 	if req.System != "" {
 		cr.Messages = append(cr.Messages, chatMessage{Role: "system", Content: str(req.System)})
@@ -149,7 +149,7 @@ func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, 
 			}
 			cr.Messages = append(cr.Messages, chatMessage{Role: "tool", ToolCallID: r.CallID, Content: str(text)})
 		}
-		if msg.Role == llm.Assistant {
+		if msg.Role == chat.Assistant {
 			cm := chatMessage{Role: "assistant"}
 			if msg.Text != "" || len(msg.ToolCalls) == 0 {
 				cm.Content = str(msg.Text)
@@ -181,7 +181,7 @@ func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, 
 	}
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, m.endpoint, bytes.NewReader(body))
 	if err != nil {
-		return nil, &llm.Error{Model: m.Name(), Err: err}
+		return nil, &chat.Error{Model: m.Name(), Err: err}
 	}
 	hr.Header.Set("Content-Type", "application/json")
 	hr.Header.Set("Accept", "application/json")
@@ -190,12 +190,12 @@ func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, 
 	}
 	res, err := m.hc.Do(hr)
 	if err != nil {
-		return nil, &llm.Error{Model: m.Name(), Retry: ctx.Err() == nil, Err: m.scrub(err)}
+		return nil, &chat.Error{Model: m.Name(), Retry: ctx.Err() == nil, Err: m.scrub(err)}
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, maxResponse))
 	if err != nil {
-		return nil, &llm.Error{Model: m.Name(), Status: res.StatusCode, Retry: true, Err: fmt.Errorf("reading the response: %w", err)}
+		return nil, &chat.Error{Model: m.Name(), Status: res.StatusCode, Retry: true, Err: fmt.Errorf("reading the response: %w", err)}
 	}
 	var out chatResponse
 	decodeErr := json.Unmarshal(raw, &out)
@@ -207,26 +207,26 @@ func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, 
 		if len(msg) > 300 {
 			msg = msg[:300] + "…"
 		}
-		return nil, &llm.Error{Model: m.Name(), Status: res.StatusCode,
+		return nil, &chat.Error{Model: m.Name(), Status: res.StatusCode,
 			Retry: res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= 500, Err: errors.New(m.redact(msg))}
 	}
 	if decodeErr != nil {
-		return nil, &llm.Error{Model: m.Name(), Status: res.StatusCode, Err: fmt.Errorf("the response is not chat completions JSON: %w", decodeErr)}
+		return nil, &chat.Error{Model: m.Name(), Status: res.StatusCode, Err: fmt.Errorf("the response is not chat completions JSON: %w", decodeErr)}
 	}
 	if out.Error != nil {
-		return nil, &llm.Error{Model: m.Name(), Status: res.StatusCode, Err: errors.New(m.redact(out.Error.Message))}
+		return nil, &chat.Error{Model: m.Name(), Status: res.StatusCode, Err: errors.New(m.redact(out.Error.Message))}
 	}
 	if len(out.Choices) == 0 {
-		return nil, &llm.Error{Model: m.Name(), Status: res.StatusCode, Err: errors.New("the response has no choices")}
+		return nil, &chat.Error{Model: m.Name(), Status: res.StatusCode, Err: errors.New("the response has no choices")}
 	}
 	ch := out.Choices[0]
-	resp := &llm.Response{Message: llm.Message{Role: llm.Assistant}, Stop: finishReason(ch.FinishReason)}
+	resp := &chat.Response{Message: chat.Message{Role: chat.Assistant}, Stop: finishReason(ch.FinishReason)}
 	if ch.Message.Content != nil {
 		resp.Message.Text = *ch.Message.Content
 	}
 	if ch.Message.Refusal != nil && resp.Message.Text == "" {
 		resp.Message.Text = *ch.Message.Refusal
-		resp.Stop = llm.StopFiltered
+		resp.Stop = chat.StopFiltered
 	}
 	for _, tc := range ch.Message.ToolCalls {
 		args := strings.TrimSpace(tc.Function.Arguments)
@@ -239,26 +239,26 @@ func (m *Model) Converse(ctx context.Context, req *llm.Request) (*llm.Response, 
 			b, _ := json.Marshal(args)
 			args = string(b)
 		}
-		resp.Message.ToolCalls = append(resp.Message.ToolCalls, llm.ToolCall{ID: tc.ID, Name: tc.Function.Name, Input: json.RawMessage(args)})
+		resp.Message.ToolCalls = append(resp.Message.ToolCalls, chat.ToolCall{ID: tc.ID, Name: tc.Function.Name, Input: json.RawMessage(args)})
 	}
 	if out.Usage != nil {
-		resp.Usage = llm.Usage{InputTokens: out.Usage.PromptTokens, OutputTokens: out.Usage.CompletionTokens}
+		resp.Usage = chat.Usage{InputTokens: out.Usage.PromptTokens, OutputTokens: out.Usage.CompletionTokens}
 	}
 	return resp, nil
 }
 
-func finishReason(s string) llm.StopReason {
+func finishReason(s string) chat.StopReason {
 	switch s {
 	case "stop":
-		return llm.StopEnd
+		return chat.StopEnd
 	case "tool_calls", "function_call":
-		return llm.StopToolUse
+		return chat.StopToolUse
 	case "length":
-		return llm.StopMaxTokens
+		return chat.StopMaxTokens
 	case "content_filter":
-		return llm.StopFiltered
+		return chat.StopFiltered
 	}
-	return llm.StopOther
+	return chat.StopOther
 }
 
 // redact removes the API key from text that came back from the server, in

@@ -8,20 +8,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigilhq/vigil/internal/explain/llm"
+	"github.com/vigilhq/vigil/internal/explain/llm/chat"
 	"github.com/vigilhq/vigil/internal/explain/llm/llmtest"
 	"github.com/vigilhq/vigil/internal/explain/llm/openai"
 )
 
 const key = "sk-test-0123456789abcdef"
 
-type tools struct{ calls []llm.ToolCall }
+type tools struct{ calls []chat.ToolCall }
 
-func (tb *tools) Tools() []llm.Tool {
-	return []llm.Tool{{Name: "aws___read_documentation", Description: "read", InputSchema: json.RawMessage(`{"type":"object","properties":{"url":{"type":"string"}}}`)}}
+func (tb *tools) Tools() []chat.Tool {
+	return []chat.Tool{{Name: "aws___read_documentation", Description: "read", InputSchema: json.RawMessage(`{"type":"object","properties":{"url":{"type":"string"}}}`)}}
 }
 
-func (tb *tools) Call(_ context.Context, c llm.ToolCall) (string, bool) {
+func (tb *tools) Call(_ context.Context, c chat.ToolCall) (string, bool) {
 	tb.calls = append(tb.calls, c)
 	return "page text", false
 }
@@ -44,8 +44,8 @@ func TestChatWithTools(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb := &tools{}
-	resp, tr, err := llm.Run(context.Background(), m, llm.Request{System: "sys", MaxTokens: 100,
-		Messages: []llm.Message{{Role: llm.User, Text: "hi"}}}, tb, llm.Limits{})
+	resp, tr, err := chat.Run(context.Background(), m, chat.Request{System: "sys", MaxTokens: 100,
+		Messages: []chat.Message{{Role: chat.User, Text: "hi"}}}, tb, chat.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +73,8 @@ func TestErrorsNeverCarryTheKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = m.Converse(context.Background(), &llm.Request{Messages: []llm.Message{{Role: llm.User, Text: "x"}}})
-		var le *llm.Error
+		_, err = m.Converse(context.Background(), &chat.Request{Messages: []chat.Message{{Role: chat.User, Text: "x"}}})
+		var le *chat.Error
 		if !errors.As(err, &le) || le.Status != c.status || le.Retry != c.retry {
 			t.Errorf("%d: %#v", c.status, err)
 			continue
@@ -92,7 +92,7 @@ func TestMalformed(t *testing.T) {
 	} {
 		srv := llmtest.OpenAI(t, func(*llmtest.Request) llmtest.Reply { return llmtest.Reply{RawBody: body} })
 		m, _ := openai.New(openai.Options{BaseURL: srv.URL, Model: "m"})
-		if _, err := m.Converse(context.Background(), &llm.Request{Messages: []llm.Message{{Role: llm.User, Text: "x"}}}); err == nil {
+		if _, err := m.Converse(context.Background(), &chat.Request{Messages: []chat.Message{{Role: chat.User, Text: "x"}}}); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -101,7 +101,7 @@ func TestMalformed(t *testing.T) {
 		return llmtest.Reply{ToolCalls: []llmtest.Call{{ID: "c", Name: "aws___read_documentation", Input: `{"url": oops`}}}
 	})
 	m, _ := openai.New(openai.Options{BaseURL: srv.URL, Model: "m"})
-	resp, err := m.Converse(context.Background(), &llm.Request{Messages: []llm.Message{{Role: llm.User, Text: "x"}}})
+	resp, err := m.Converse(context.Background(), &chat.Request{Messages: []chat.Message{{Role: chat.User, Text: "x"}}})
 	if err != nil || len(resp.Message.ToolCalls) != 1 || !json.Valid(resp.Message.ToolCalls[0].Input) {
 		t.Errorf("%+v %v", resp, err)
 	}

@@ -1,0 +1,143 @@
+package knowledge
+
+// gdIndex is the GuardDuty finding type index: every type vigil can name,
+// with its page and anchor in the GuardDuty User Guide, its default
+// severity (Variable: the severity depends on the finding, the value is the
+// usual one) and its foundational data source.
+//
+// Sources:
+//   - The types with a page "ec2", "iam" or "s3": the "Findings table" of
+//     the GuardDuty User Guide's active finding types page, as published in
+//     github.com/awsdocs/amazon-guardduty-user-guide (doc_source/
+//     guardduty_finding-types-active.md, last content commit 3156450,
+//     2022-01-03; CC BY-SA 4.0). Read 2026-12.
+//   - Retired: the current "Retired finding types" page
+//     (docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-retired.html).
+//   - The Runtime Monitoring and attack sequence types: the topic lists of
+//     the current pages findings-runtime-monitoring.html and
+//     guardduty-attack-sequence-finding-types.html (read 2026-12 through
+//     the AWS documentation index). Their default severities and (for
+//     Runtime Monitoring) anchors could not be confirmed, so they are left
+//     empty and the link goes to the page.
+//
+// Not here: the EKS audit log, Malware Protection, RDS and Lambda
+// Protection types and the S3 and IAM types added after 2022, which vigil
+// could not confirm from AWS's documentation. A finding of such a type is
+// still explained from its name (threat purpose, resource type) and its own
+// severity; see GuardDutyType.
+var gdIndex = []gdEntry{
+	{Type: "Backdoor:EC2/C&CActivity.B", Page: "ec2", Anchor: "backdoor-ec2-ccactivityb", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Backdoor:EC2/C&CActivity.B!DNS", Page: "ec2", Anchor: "backdoor-ec2-ccactivitybdns", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Backdoor:EC2/DenialOfService.Dns", Page: "ec2", Anchor: "backdoor-ec2-denialofservicedns", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Backdoor:EC2/DenialOfService.Tcp", Page: "ec2", Anchor: "backdoor-ec2-denialofservicetcp", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Backdoor:EC2/DenialOfService.Udp", Page: "ec2", Anchor: "backdoor-ec2-denialofserviceudp", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Backdoor:EC2/DenialOfService.UdpOnTcpPorts", Page: "ec2", Anchor: "backdoor-ec2-denialofserviceudpontcpports", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Backdoor:EC2/DenialOfService.UnusualProtocol", Page: "ec2", Anchor: "backdoor-ec2-denialofserviceunusualprotocol", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Backdoor:EC2/Spambot", Page: "ec2", Anchor: "backdoor-ec2-spambot", Severity: "MEDIUM", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Behavior:EC2/NetworkPortUnusual", Page: "ec2", Anchor: "behavior-ec2-networkportunusual", Severity: "MEDIUM", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Behavior:EC2/TrafficVolumeUnusual", Page: "ec2", Anchor: "behavior-ec2-trafficvolumeunusual", Severity: "MEDIUM", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "CredentialAccess:IAMUser/AnomalousBehavior", Page: "iam", Anchor: "credentialaccess-iam-anomalousbehavior", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "CryptoCurrency:EC2/BitcoinTool.B", Page: "ec2", Anchor: "cryptocurrency-ec2-bitcointoolb", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "CryptoCurrency:EC2/BitcoinTool.B!DNS", Page: "ec2", Anchor: "cryptocurrency-ec2-bitcointoolbdns", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "DefenseEvasion:IAMUser/AnomalousBehavior", Page: "iam", Anchor: "defenseevasion-iam-anomalousbehavior", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Discovery:IAMUser/AnomalousBehavior", Page: "iam", Anchor: "discovery-iam-anomalousbehavior", Severity: "LOW", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Discovery:S3/MaliciousIPCaller", Page: "s3", Anchor: "discovery-s3-maliciousipcaller", Severity: "HIGH", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "Discovery:S3/MaliciousIPCaller.Custom", Page: "s3", Anchor: "discovery-s3-maliciousipcallercustom", Severity: "HIGH", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "Discovery:S3/TorIPCaller", Page: "s3", Anchor: "discovery-s3-toripcaller", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "Exfiltration:IAMUser/AnomalousBehavior", Page: "iam", Anchor: "exfiltration-iam-anomalousbehavior", Severity: "HIGH", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Exfiltration:S3/MaliciousIPCaller", Page: "s3", Anchor: "exfiltration-s3-maliciousipcaller", Severity: "HIGH", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "Exfiltration:S3/ObjectRead.Unusual", Page: "s3", Anchor: "exfiltration-s3-objectreadunusual", Severity: "MEDIUM", Variable: true, DataSource: "S3 CloudTrail data event", Retired: true},
+	{Type: "Impact:EC2/AbusedDomainRequest.Reputation", Page: "ec2", Anchor: "impact-ec2-abuseddomainrequestreputation", Severity: "MEDIUM", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Impact:EC2/BitcoinDomainRequest.Reputation", Page: "ec2", Anchor: "impact-ec2-bitcoindomainrequestreputation", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Impact:EC2/MaliciousDomainRequest.Reputation", Page: "ec2", Anchor: "impact-ec2-maliciousdomainrequestreputation", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Impact:EC2/PortSweep", Page: "ec2", Anchor: "impact-ec2-portsweep", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Impact:EC2/SuspiciousDomainRequest.Reputation", Page: "ec2", Anchor: "impact-ec2-suspiciousdomainrequestreputation", Severity: "LOW", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Impact:EC2/WinRMBruteForce", Page: "ec2", Anchor: "impact-ec2-winrmbruteforce", Severity: "LOW", Variable: true, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Impact:IAMUser/AnomalousBehavior", Page: "iam", Anchor: "impact-iam-anomalousbehavior", Severity: "HIGH", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Impact:S3/MaliciousIPCaller", Page: "s3", Anchor: "impact-s3-maliciousipcaller", Severity: "HIGH", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "InitialAccess:IAMUser/AnomalousBehavior", Page: "iam", Anchor: "initialaccess-iam-anomalousbehavior", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "PenTest:IAMUser/KaliLinux", Page: "iam", Anchor: "pentest-iam-kalilinux", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "PenTest:IAMUser/ParrotLinux", Page: "iam", Anchor: "pentest-iam-parrotlinux", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "PenTest:IAMUser/PentooLinux", Page: "iam", Anchor: "pentest-iam-pentoolinux", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "PenTest:S3/KaliLinux", Page: "s3", Anchor: "pentest-s3-kalilinux", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "PenTest:S3/ParrotLinux", Page: "s3", Anchor: "pentest-s3-parrotlinux", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "PenTest:S3/PentooLinux", Page: "s3", Anchor: "pentest-s3-pentoolinux", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "Persistence:IAMUser/AnomalousBehavior", Page: "iam", Anchor: "persistence-iam-anomalousbehavior", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Policy:IAMUser/RootCredentialUsage", Page: "iam", Anchor: "policy-iam-rootcredentialusage", Severity: "LOW", Variable: false, DataSource: "CloudTrail management event or CloudTrail data event", Retired: false},
+	{Type: "Policy:S3/AccountBlockPublicAccessDisabled", Page: "s3", Anchor: "policy-s3-accountblockpublicaccessdisabled", Severity: "LOW", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Policy:S3/BucketAnonymousAccessGranted", Page: "s3", Anchor: "policy-s3-bucketanonymousaccessgranted", Severity: "HIGH", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Policy:S3/BucketBlockPublicAccessDisabled", Page: "s3", Anchor: "policy-s3-bucketblockpublicaccessdisabled", Severity: "LOW", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Policy:S3/BucketPublicAccessGranted", Page: "s3", Anchor: "policy-s3-bucketpublicaccessgranted", Severity: "HIGH", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "PrivilegeEscalation:IAMUser/AnomalousBehavior", Page: "iam", Anchor: "privilegeescalation-iam-anomalousbehavior", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Recon:EC2/PortProbeEMRUnprotectedPort", Page: "ec2", Anchor: "recon-ec2-portprobeemrunprotectedport", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Recon:EC2/PortProbeUnprotectedPort", Page: "ec2", Anchor: "recon-ec2-portprobeunprotectedport", Severity: "LOW", Variable: true, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Recon:EC2/Portscan", Page: "ec2", Anchor: "recon-ec2-portscan", Severity: "MEDIUM", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Recon:IAMUser/MaliciousIPCaller", Page: "iam", Anchor: "recon-iam-maliciousipcaller", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Recon:IAMUser/MaliciousIPCaller.Custom", Page: "iam", Anchor: "recon-iam-maliciousipcallercustom", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Recon:IAMUser/TorIPCaller", Page: "iam", Anchor: "recon-iam-toripcaller", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Stealth:IAMUser/CloudTrailLoggingDisabled", Page: "iam", Anchor: "stealth-iam-cloudtrailloggingdisabled", Severity: "LOW", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Stealth:IAMUser/PasswordPolicyChange", Page: "iam", Anchor: "stealth-iam-passwordpolicychange", Severity: "LOW", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Stealth:S3/ServerAccessLoggingDisabled", Page: "s3", Anchor: "stealth-s3-serveraccessloggingdisabled", Severity: "LOW", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "Trojan:EC2/BlackholeTraffic", Page: "ec2", Anchor: "trojan-ec2-blackholetraffic", Severity: "MEDIUM", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Trojan:EC2/BlackholeTraffic!DNS", Page: "ec2", Anchor: "trojan-ec2-blackholetrafficdns", Severity: "MEDIUM", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Trojan:EC2/DGADomainRequest.B", Page: "ec2", Anchor: "trojan-ec2-dgadomainrequestb", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Trojan:EC2/DGADomainRequest.C!DNS", Page: "ec2", Anchor: "trojan-ec2-dgadomainrequestcdns", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Trojan:EC2/DNSDataExfiltration", Page: "ec2", Anchor: "trojan-ec2-dnsdataexfiltration", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Trojan:EC2/DriveBySourceTraffic!DNS", Page: "ec2", Anchor: "trojan-ec2-drivebysourcetrafficdns", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Trojan:EC2/DropPoint", Page: "ec2", Anchor: "trojan-ec2-droppoint", Severity: "MEDIUM", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "Trojan:EC2/DropPoint!DNS", Page: "ec2", Anchor: "trojan-ec2-droppointdns", Severity: "MEDIUM", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "Trojan:EC2/PhishingDomainRequest!DNS", Page: "ec2", Anchor: "trojan-ec2-phishingdomainrequestdns", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom", Page: "ec2", Anchor: "unauthorizedaccess-ec2-maliciousipcallercustom", Severity: "MEDIUM", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "UnauthorizedAccess:EC2/MetadataDNSRebind", Page: "ec2", Anchor: "unauthorizedaccess-ec2-metadatadnsrebind", Severity: "HIGH", Variable: false, DataSource: "DNS logs", Retired: false},
+	{Type: "UnauthorizedAccess:EC2/RDPBruteForce", Page: "ec2", Anchor: "unauthorizedaccess-ec2-rdpbruteforce", Severity: "LOW", Variable: true, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "UnauthorizedAccess:EC2/SSHBruteForce", Page: "ec2", Anchor: "unauthorizedaccess-ec2-sshbruteforce", Severity: "LOW", Variable: true, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "UnauthorizedAccess:EC2/TorClient", Page: "ec2", Anchor: "unauthorizedaccess-ec2-torclient", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "UnauthorizedAccess:EC2/TorRelay", Page: "ec2", Anchor: "unauthorizedaccess-ec2-torrelay", Severity: "HIGH", Variable: false, DataSource: "VPC Flow Logs", Retired: false},
+	{Type: "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B", Page: "iam", Anchor: "unauthorizedaccess-iam-consoleloginsuccessb", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", Page: "iam", Anchor: "unauthorizedaccess-iam-instancecredentialexfiltrationoutsideaws", Severity: "HIGH", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "UnauthorizedAccess:IAMUser/MaliciousIPCaller", Page: "iam", Anchor: "unauthorizedaccess-iam-maliciousipcaller", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom", Page: "iam", Anchor: "unauthorizedaccess-iam-maliciousipcallercustom", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "UnauthorizedAccess:IAMUser/TorIPCaller", Page: "iam", Anchor: "unauthorizedaccess-iam-toripcaller", Severity: "MEDIUM", Variable: false, DataSource: "CloudTrail management event", Retired: false},
+	{Type: "UnauthorizedAccess:S3/MaliciousIPCaller.Custom", Page: "s3", Anchor: "unauthorizedaccess-s3-maliciousipcallercustom", Severity: "HIGH", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "UnauthorizedAccess:S3/TorIPCaller", Page: "s3", Anchor: "unauthorizedaccess-s3-toripcaller", Severity: "HIGH", Variable: false, DataSource: "CloudTrail S3 data event", Retired: false},
+	{Type: "CryptoCurrency:Runtime/BitcoinTool.B", Page: "runtime"},
+	{Type: "Backdoor:Runtime/C&CActivity.B", Page: "runtime"},
+	{Type: "UnauthorizedAccess:Runtime/TorRelay", Page: "runtime"},
+	{Type: "UnauthorizedAccess:Runtime/TorClient", Page: "runtime"},
+	{Type: "Trojan:Runtime/BlackholeTraffic", Page: "runtime"},
+	{Type: "Trojan:Runtime/DropPoint", Page: "runtime"},
+	{Type: "CryptoCurrency:Runtime/BitcoinTool.B!DNS", Page: "runtime"},
+	{Type: "Backdoor:Runtime/C&CActivity.B!DNS", Page: "runtime"},
+	{Type: "Trojan:Runtime/BlackholeTraffic!DNS", Page: "runtime"},
+	{Type: "Trojan:Runtime/DropPoint!DNS", Page: "runtime"},
+	{Type: "Trojan:Runtime/DGADomainRequest.C!DNS", Page: "runtime"},
+	{Type: "Trojan:Runtime/DriveBySourceTraffic!DNS", Page: "runtime"},
+	{Type: "Trojan:Runtime/PhishingDomainRequest!DNS", Page: "runtime"},
+	{Type: "Impact:Runtime/AbusedDomainRequest.Reputation", Page: "runtime"},
+	{Type: "Impact:Runtime/BitcoinDomainRequest.Reputation", Page: "runtime"},
+	{Type: "Impact:Runtime/MaliciousDomainRequest.Reputation", Page: "runtime"},
+	{Type: "Impact:Runtime/SuspiciousDomainRequest.Reputation", Page: "runtime"},
+	{Type: "UnauthorizedAccess:Runtime/MetadataDNSRebind", Page: "runtime"},
+	{Type: "Execution:Runtime/NewBinaryExecuted", Page: "runtime"},
+	{Type: "PrivilegeEscalation:Runtime/DockerSocketAccessed", Page: "runtime"},
+	{Type: "PrivilegeEscalation:Runtime/RuncContainerEscape", Page: "runtime"},
+	{Type: "PrivilegeEscalation:Runtime/CGroupsReleaseAgentModified", Page: "runtime"},
+	{Type: "DefenseEvasion:Runtime/ProcessInjection.Proc", Page: "runtime"},
+	{Type: "DefenseEvasion:Runtime/ProcessInjection.Ptrace", Page: "runtime"},
+	{Type: "DefenseEvasion:Runtime/ProcessInjection.VirtualMemoryWrite", Page: "runtime"},
+	{Type: "Execution:Runtime/ReverseShell", Page: "runtime"},
+	{Type: "DefenseEvasion:Runtime/FilelessExecution", Page: "runtime"},
+	{Type: "Impact:Runtime/CryptoMinerExecuted", Page: "runtime"},
+	{Type: "Execution:Runtime/NewLibraryLoaded", Page: "runtime"},
+	{Type: "PrivilegeEscalation:Runtime/ContainerMountsHostDirectory", Page: "runtime"},
+	{Type: "PrivilegeEscalation:Runtime/UserfaultfdUsage", Page: "runtime"},
+	{Type: "Execution:Runtime/SuspiciousTool", Page: "runtime"},
+	{Type: "Execution:Runtime/SuspiciousCommand", Page: "runtime"},
+	{Type: "DefenseEvasion:Runtime/SuspiciousCommand", Page: "runtime"},
+	{Type: "DefenseEvasion:Runtime/PtraceAntiDebugging", Page: "runtime"},
+	{Type: "AttackSequence:EKS/CompromisedCluster", Page: "attack-sequence", Anchor: "attack-sequence-eks-compromised-cluster"},
+	{Type: "AttackSequence:ECS/CompromisedCluster", Page: "attack-sequence", Anchor: "attack-sequence-ecs-compromised-cluster"},
+	{Type: "AttackSequence:EC2/CompromisedInstanceGroup", Page: "attack-sequence", Anchor: "attack-sequence-ec2-compromised-instance-group"},
+	{Type: "AttackSequence:IAM/CompromisedCredentials", Page: "attack-sequence", Anchor: "attack-sequence-iam-compromised-credentials"},
+	{Type: "AttackSequence:S3/CompromisedData", Page: "attack-sequence", Anchor: "attack-sequence-s3-compromised-data"},
+}

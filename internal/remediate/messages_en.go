@@ -1,0 +1,32 @@
+package remediate
+
+// messagesEN are the English texts of remediation notices.
+var messagesEN = map[string]string{
+	"subject.approval":    "Approval needed: %s on %s (%s)",
+	"subject.dry_run":     "Dry run: %s would change %s (%s)",
+	"subject.verified":    "Remediated: %s on %s (%s)",
+	"subject.escalated":   "Remediation failed and escalated: %s on %s (%s)",
+	"subject.rolled_back": "Rolled back: %s on %s (%s)",
+	"subject.rejected":    "Rejected: %s on %s (%s)",
+	"subject.expired":     "Approval expired: %s on %s (%s)",
+	"finding":             "Finding: %s (severity %s, %s)",
+	"remediation":         "Remediation %s, now %s.",
+	"why":                 "Why: %s",
+	"mode":                "mode: %s (%s)",
+	"steps":               "API calls:",
+	"policy":              "Parameters from your policy: %s › %s",
+	"before":              "Before: %s",
+	"rollback":            "Rollback:",
+	"no_rollback":         "Rollback: none (this change cannot be undone).",
+	"how":                 "Approve: vigil approve %s --by YOUR_NAME (or reject: vigil reject %s --by YOUR_NAME --reason TEXT). Expires %s.",
+	"destructive":         "Destructive: %s, who requested it, may not approve it.",
+	"button.approve":      "Approve",
+	"button.reject":       "Reject",
+	"done":                "Done: %s",
+	"verified":            "Verified: %s",
+	"how_rollback":        "Roll back with: vigil remediate rollback %s",
+	"error":               "Error: %s",
+	"escalated":           "Escalated to on-call: a person needs to look at this.",
+	"rolled_back":         "The resource is back in its recorded before-state.",
+	"decided":             "By %s at %s: %s",
+}

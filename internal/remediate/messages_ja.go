@@ -1,0 +1,32 @@
+package remediate
+
+// messagesJA are the Japanese texts of remediation notices.
+var messagesJA = map[string]string{
+	"subject.approval":    "承認が必要です: %s を %s に適用 (%s)",
+	"subject.dry_run":     "ドライラン: %s は %s を変更します (%s)",
+	"subject.verified":    "修復完了: %s を %s に適用 (%s)",
+	"subject.escalated":   "修復に失敗しエスカレーションしました: %s / %s (%s)",
+	"subject.rolled_back": "ロールバック完了: %s / %s (%s)",
+	"subject.rejected":    "却下されました: %s / %s (%s)",
+	"subject.expired":     "承認期限切れ: %s / %s (%s)",
+	"finding":             "検出結果: %s (重要度 %s、%s)",
+	"remediation":         "修復 %s、現在の状態は %s です。",
+	"why":                 "理由: %s",
+	"mode":                "モード: %s（%s）",
+	"steps":               "API 呼び出し:",
+	"policy":              "社内規程のパラメータ: %s › %s",
+	"before":              "変更前の状態: %s",
+	"rollback":            "ロールバック:",
+	"no_rollback":         "ロールバック: なし (この変更は元に戻せません)。",
+	"how":                 "承認: vigil approve %s --by 自分の名前 (却下: vigil reject %s --by 自分の名前 --reason 理由)。期限 %s。",
+	"destructive":         "破壊的な操作です: 依頼者の %s は承認できません。",
+	"button.approve":      "承認",
+	"button.reject":       "却下",
+	"done":                "実施内容: %s",
+	"verified":            "検証結果: %s",
+	"how_rollback":        "ロールバック: vigil remediate rollback %s",
+	"error":               "エラー: %s",
+	"escalated":           "オンコール担当にエスカレーションしました。担当者の確認が必要です。",
+	"rolled_back":         "リソースは記録した変更前の状態に戻りました。",
+	"decided":             "%s (%s): %s",
+}

@@ -1,0 +1,27 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/vigilhq/vigil/internal/console"
+	"github.com/vigilhq/vigil/internal/pipeline"
+)
+
+// newConsole builds the web console over p's services, for the people in
+// server.users.
+func newConsole(ctx context.Context, p *pipeline.Pipeline) (http.Handler, error) {
+	cfg := p.Config()
+	users, err := console.ResolveUsers(ctx, cfg.Server.Users, p.Secrets())
+	if err != nil {
+		return nil, err
+	}
+	opts := console.Options{Store: p.Store(), Users: users, SessionTTL: cfg.Server.SessionTTL.D(), Operator: p.Operator(),
+		Remediation: p.Remediation(), Investigate: p.Investigate(), Logger: p.Logger(), SecureCookies: strings.HasPrefix(cfg.Server.PublicURL, "https://")}
+	c, err := console.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.Handler(), nil
+}
