@@ -60,7 +60,7 @@ func TestUnknownGuardDutyTypeDegrades(t *testing.T) {
 		t.Errorf("severity %q notes %q generic %v", x.Severity, x.Notes, x.Generic)
 	}
 	links := x.Links()
-	if len(links) != 2 || !strings.HasSuffix(links[0].URL, "findings-runtime-monitoring.html") || !strings.HasSuffix(links[1].URL, "compromised-ec2.html") {
+	if len(links) != 2 || !strings.HasSuffix(links[0].URL, "findings-runtime-monitoring.html#execution-runtime-newbinaryexecuted") || !strings.HasSuffix(links[1].URL, "compromised-ec2.html") {
 		t.Errorf("links %+v", links)
 	}
 	p := strings.Join(x.Section(SectionProblem).Paragraphs, " ")
@@ -68,9 +68,26 @@ func TestUnknownGuardDutyTypeDegrades(t *testing.T) {
 		t.Errorf("problem section: %s", p)
 	}
 
-	// Not in the index at all: still the purpose and the resource's guide.
+	// In the index with a summary but no full prose: the summary, its own
+	// entry of the User Guide, and no "no knowledge" note.
 	ev = parse(t, `{"source":"aws.guardduty","detail-type":"GuardDuty Finding","account":"123456789012","region":"eu-west-1",
 		"detail":{"id":"abd","type":"Exfiltration:S3/AnomalousBehavior","severity":8,"resource":{"resourceType":"S3Bucket","s3BucketDetails":[{"name":"example-bucket-1"}]},"service":{"resourceRole":"TARGET"}}}`)
+	x = explainT(t, ev, lang.JA)
+	links = x.Links()
+	if len(links) != 2 || !strings.HasSuffix(links[0].URL, "guardduty_finding-types-s3.html#exfiltration-s3-anomalousbehavior") || !strings.HasSuffix(links[1].URL, "compromised-s3.html") {
+		t.Errorf("links %+v", links)
+	}
+	if p := strings.Join(x.Section(SectionProblem).Paragraphs, " "); !strings.Contains(p, "普段とは異なる形") || !strings.Contains(p, "持ち出し") {
+		t.Errorf("no summary or purpose: %s", p)
+	}
+	if len(x.Notes) != 0 {
+		t.Errorf("notes %q", x.Notes)
+	}
+
+	// Not in the index at all (a type AWS might add later): still the
+	// purpose and the resource's guide.
+	ev = parse(t, `{"source":"aws.guardduty","detail-type":"GuardDuty Finding","account":"123456789012","region":"eu-west-1",
+		"detail":{"id":"abd","type":"Exfiltration:S3/SomethingNew","severity":8,"resource":{"resourceType":"S3Bucket","s3BucketDetails":[{"name":"example-bucket-1"}]},"service":{"resourceRole":"TARGET"}}}`)
 	x = explainT(t, ev, lang.JA)
 	links = x.Links()
 	if len(links) != 2 || !strings.HasSuffix(links[0].URL, "guardduty_finding-types-active.html") || !strings.HasSuffix(links[1].URL, "compromised-s3.html") {

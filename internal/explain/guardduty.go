@@ -232,11 +232,16 @@ func (b *builder) guardDuty(f *Facts) {
 		// No prose of our own for the type: what its name and the index
 		// say, the remediation guide for its kind of resource, and the
 		// facts.
+		// A summary of the type is specific knowledge; without one, the
+		// threat purpose is all vigil can say, and a note says so.
+		b.para(&b.problem, info.Summary)
 		b.para(&b.problem, info.PurposeText)
 		if info.Indexed && info.DefaultSeverity != "" {
 			b.para(&b.problem, m.gdDefaultSeverity(normaliseLabel(info.DefaultSeverity), info.VariableSeverity))
 		}
-		b.unknown(f.Code.Kind, gd.Type)
+		if info.Summary == "" {
+			b.unknown(f.Code.Kind, gd.Type)
+		}
 		if info.Remediation != "" {
 			b.para(&b.response, m.gdFollowGuide(info.RemediationTitle))
 			b.guidance(knowledge.Guidance{Steps: info.RemediationSteps}, f)

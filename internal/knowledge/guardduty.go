@@ -20,17 +20,25 @@ const (
 	famLambda   family = "lambda"   // a potentially compromised Lambda function
 	famECS      family = "ecs"      // a potentially compromised ECS cluster
 	famS3Object family = "s3object" // a potentially malicious S3 object
+	// Added 2026-12, from the remediation links of the EKS, Runtime
+	// Monitoring and RDS Protection finding type entries.
+	famEKS        family = "eks"        // EKS audit log (Kubernetes) findings
+	famEKSRuntime family = "eksruntime" // Runtime Monitoring findings on EKS
+	famRDS        family = "rds"        // a potentially compromised database
 )
 
 const gdDocs = "https://docs.aws.amazon.com/guardduty/latest/ug/"
 
 var familyURL = map[family]string{
-	famEC2:      gdDocs + "compromised-ec2.html",
-	famCred:     gdDocs + "compromised-creds.html",
-	famS3:       gdDocs + "compromised-s3.html",
-	famLambda:   gdDocs + "remediate-lambda-protection-finding-types.html",
-	famECS:      gdDocs + "compromised-ecs.html",
-	famS3Object: gdDocs + "compromised-s3object-malware-protection-gdu.html",
+	famEC2:        gdDocs + "compromised-ec2.html",
+	famCred:       gdDocs + "compromised-creds.html",
+	famS3:         gdDocs + "compromised-s3.html",
+	famLambda:     gdDocs + "remediate-lambda-protection-finding-types.html",
+	famECS:        gdDocs + "compromised-ecs.html",
+	famS3Object:   gdDocs + "compromised-s3object-malware-protection-gdu.html",
+	famEKS:        gdDocs + "guardduty-remediate-kubernetes.html",
+	famEKSRuntime: gdDocs + "guardduty-remediate-eks-runtime-monitoring.html",
+	famRDS:        gdDocs + "guardduty-remediate-compromised-database-rds.html",
 }
 
 // gdType is the language-neutral part of a GuardDuty catalog entry.

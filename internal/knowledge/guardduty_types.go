@@ -24,6 +24,12 @@ var gdPages = map[string]string{
 	"s3":              gdDocs + "guardduty_finding-types-s3.html",
 	"runtime":         gdDocs + "findings-runtime-monitoring.html",
 	"attack-sequence": gdDocs + "guardduty-attack-sequence-finding-types.html",
+	"eks":             gdDocs + "guardduty-finding-types-eks-audit-logs.html",
+	"rds":             gdDocs + "findings-rds-protection.html",
+	"lambda":          gdDocs + "lambda-protection-finding-types.html",
+	"malware":         gdDocs + "findings-malware-protection.html",
+	"malware-s3":      gdDocs + "gdu-malware-protection-s3-finding-types.html",
+	"malware-backup":  gdDocs + "findings-malware-protection-backup.html",
 	"retired":         gdDocs + "guardduty_finding-types-retired.html",
 }
 
@@ -54,6 +60,10 @@ type GuardDutyTypeInfo struct {
 	// PurposeText says, in the language asked for, what the threat purpose
 	// means; "" for a purpose vigil has no prose for.
 	PurposeText string
+	// Summary says, in the language asked for, what a finding of this type
+	// reports (vigil's wording of the type's entry in the User Guide); ""
+	// when the catalog has no summary for the type.
+	Summary string
 	// Remediation and RemediationTitle name the User Guide's remediation
 	// guide for the resource type, when there is one ("" otherwise).
 	Remediation, RemediationTitle string
@@ -88,6 +98,7 @@ func GuardDutyType(typ, resource string, l lang.Lang) GuardDutyTypeInfo {
 	}
 	t := textFor(l)
 	info.PurposeText = t.purposes[strings.ToLower(purpose)]
+	info.Summary = t.gdSummaries[typ]
 	if fam := remediationFamily(info.ResourceType, resource); fam != "" {
 		info.Remediation, info.RemediationTitle = familyURL[fam], t.famTitles[fam]
 		info.RemediationSteps = t.families[fam].Steps
@@ -112,12 +123,18 @@ func remediationFamily(nameResource, findingResource string) family {
 		return famLambda
 	case "ECS":
 		return famECS
-	case "Runtime":
+	case "Kubernetes":
+		return famEKS
+	case "RDS":
+		return famRDS
+	case "Runtime", "Container":
 		switch findingResource {
 		case "Instance":
 			return famEC2
 		case "ECSCluster":
 			return famECS
+		case "EKSCluster":
+			return famEKSRuntime
 		}
 	}
 	return ""

@@ -22,15 +22,18 @@ type Guidance struct {
 
 // text is one language's prose for every catalog.
 type text struct {
-	guardDuty  map[string]Guidance // by finding type; "#ACTOR" suffix for the actor variant
-	families   map[family]Guidance // steps shared by several finding types
-	famTitles  map[family]string   // titles of the GuardDuty remediation pages
-	config     map[string]Guidance // by AWS Config managed rule identifier
-	categories map[string]string   // by normalised Security Hub control category
-	health     map[string]Guidance // by AWS Health event type code, or "category:<name>"
-	cloudTrail map[string]Guidance // by CloudTrail call key, e.g. "iam:AttachUserPolicy"
-	purposes   map[string]string   // GuardDuty threat purposes, by lower-case name
-	controls   map[string][]string // Security Hub control steps, by control id
+	guardDuty map[string]Guidance // by finding type; "#ACTOR" suffix for the actor variant
+	families  map[family]Guidance // steps shared by several finding types
+	famTitles map[family]string   // titles of the GuardDuty remediation pages
+	// gdSummaries says what a GuardDuty finding type reports, for the types
+	// without full prose in guardDuty.
+	gdSummaries map[string]string
+	config      map[string]Guidance // by AWS Config managed rule identifier
+	categories  map[string]string   // by normalised Security Hub control category
+	health      map[string]Guidance // by AWS Health event type code, or "category:<name>"
+	cloudTrail  map[string]Guidance // by CloudTrail call key, e.g. "iam:AttachUserPolicy"
+	purposes    map[string]string   // GuardDuty threat purposes, by lower-case name
+	controls    map[string][]string // Security Hub control steps, by control id
 }
 
 // Every catalog has prose in each language of lang.All.

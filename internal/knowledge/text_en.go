@@ -4,9 +4,10 @@ package knowledge
 // say what the finding means, what to do, and nothing that the event or
 // the official documentation does not support.
 var textEN = text{
-	purposes:   purposesEN,
-	cloudTrail: cloudTrailEN,
-	controls:   controlStepsEN,
+	purposes:    purposesEN,
+	gdSummaries: gdSummariesEN,
+	cloudTrail:  cloudTrailEN,
+	controls:    controlStepsEN,
 	guardDuty: map[string]Guidance{
 		"UnauthorizedAccess:EC2/SSHBruteForce": {
 			Meaning:  "A host at {remote_ip} is repeatedly trying to log in to instance {instance} over SSH, guessing credentials. The instance is the target. The finding does not say that a login succeeded, but one that does gives the attacker a shell on the instance.",
@@ -151,6 +152,20 @@ var textEN = text{
 			"Find the process behind the activity and how it got there (logs, scheduled jobs, new users, unknown binaries), and list the credentials it could reach, including instance profile {profile}.",
 			"Rebuild the instance from a known good image rather than cleaning it, and rotate every credential that was on it.",
 		}},
+		famEKS: {Steps: []string{
+			"Identify the Kubernetes user and the workload named in the finding. If the user is system:anonymous, find which RoleBinding or ClusterRoleBinding grants it access and remove the access it does not need.",
+			"If an authenticated user did this and the activity is not expected, revoke that user's access (its IAM role or access entry, or its Kubernetes binding) and reverse the changes it made to the cluster.",
+			"Review the cluster's audit log for everything else the user did around the time of the finding.",
+		}},
+		famEKSRuntime: {Steps: []string{
+			"Identify the pod, the container image and the node named in the finding, and whether other pods run the same image.",
+			"If the activity is not expected, isolate the pod (for example with a network policy that denies all traffic), keep evidence, then replace the pod and fix or remove the image.",
+			"Rotate the secrets and credentials the pod could reach, including its service account's IAM role.",
+		}},
+		famRDS: {Steps: []string{
+			"If a login succeeded and was not expected, change the database user's password and review the database's audit logs for what that user did.",
+			"Make sure the database is not publicly accessible: keep it in private subnets, and limit its security group to the sources that need it.",
+		}},
 		famLambda: {Steps: []string{
 			"Identify the function version named in the finding, and review its code, imported libraries and layers.",
 			"Find in CloudTrail who last updated the function, and confirm that the change was authorized.",
@@ -158,12 +173,15 @@ var textEN = text{
 		}},
 	},
 	famTitles: map[family]string{
-		famEC2:      "GuardDuty: Remediating a potentially compromised Amazon EC2 instance",
-		famCred:     "GuardDuty: Remediating potentially compromised AWS credentials",
-		famS3:       "GuardDuty: Remediating a potentially compromised S3 bucket",
-		famLambda:   "GuardDuty: Remediating a potentially compromised Lambda function",
-		famECS:      "GuardDuty: Remediating a potentially compromised ECS cluster",
-		famS3Object: "GuardDuty: Remediating a potentially malicious S3 object",
+		famEC2:        "GuardDuty: Remediating a potentially compromised Amazon EC2 instance",
+		famCred:       "GuardDuty: Remediating potentially compromised AWS credentials",
+		famS3:         "GuardDuty: Remediating a potentially compromised S3 bucket",
+		famLambda:     "GuardDuty: Remediating a potentially compromised Lambda function",
+		famECS:        "GuardDuty: Remediating a potentially compromised ECS cluster",
+		famEKS:        "GuardDuty: Remediating EKS Audit Log Monitoring findings",
+		famEKSRuntime: "GuardDuty: Remediating EKS Runtime Monitoring findings",
+		famRDS:        "GuardDuty: Remediating a potentially compromised database",
+		famS3Object:   "GuardDuty: Remediating a potentially malicious S3 object",
 	},
 	config: map[string]Guidance{
 		"cloudtrail-enabled": {

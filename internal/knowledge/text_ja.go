@@ -4,9 +4,10 @@ package knowledge
 // キーを持ち、意味も同じにしてください。直訳ではなく、日本のセキュリティ
 // 担当者が書く文章（です・ます調）にします。
 var textJA = text{
-	purposes:   purposesJA,
-	cloudTrail: cloudTrailJA,
-	controls:   controlStepsJA,
+	purposes:    purposesJA,
+	gdSummaries: gdSummariesJA,
+	cloudTrail:  cloudTrailJA,
+	controls:    controlStepsJA,
 	guardDuty: map[string]Guidance{
 		"UnauthorizedAccess:EC2/SSHBruteForce": {
 			Meaning:  "{remote_ip} のホストが、インスタンス {instance} に対して SSH の認証情報を推測しながらログインを繰り返し試みています。インスタンスは攻撃を受けている側です。この検出結果だけではログインに成功したとは言えませんが、成功した場合は攻撃者がインスタンスのシェルを取得します。",
@@ -151,6 +152,20 @@ var textJA = text{
 			"ログ、スケジュールされたジョブ、新しいユーザー、見覚えのないバイナリなどから、活動の原因となったプロセスと侵入経路を特定し、インスタンスプロファイル {profile} を含め、そのプロセスが利用できた認証情報を洗い出します。",
 			"インスタンスは駆除して使い続けるのではなく、信頼できるイメージから作り直し、インスタンス上にあった認証情報はすべてローテーションします。",
 		}},
+		famEKS: {Steps: []string{
+			"検出結果に記載された Kubernetes ユーザーとワークロードを特定します。ユーザーが system:anonymous の場合は、アクセスを許可している RoleBinding または ClusterRoleBinding を探し、不要なアクセスを取り除きます。",
+			"認証済みのユーザーによる想定外の操作であれば、そのユーザーのアクセス（IAM ロールやアクセスエントリ、Kubernetes のバインディング）を取り消し、クラスターに加えられた変更を元に戻します。",
+			"クラスターの監査ログで、検出結果の前後にそのユーザーが行ったほかの操作を確認します。",
+		}},
+		famEKSRuntime: {Steps: []string{
+			"検出結果に記載された Pod、コンテナイメージ、ノードを特定し、同じイメージで動いているほかの Pod がないか確認します。",
+			"想定外の活動であれば、Pod を隔離し（すべての通信を拒否するネットワークポリシーなど）、証拠を保全したうえで Pod を置き換え、イメージを修正または削除します。",
+			"その Pod から参照できたシークレットと認証情報（サービスアカウントの IAM ロールを含む）をローテーションします。",
+		}},
+		famRDS: {Steps: []string{
+			"想定外のログインが成功している場合は、データベースユーザーのパスワードを変更し、データベースの監査ログでそのユーザーの操作を確認します。",
+			"データベースがパブリックにアクセスできない状態か確認します。プライベートサブネットに置き、セキュリティグループは必要な送信元だけに絞ります。",
+		}},
 		famLambda: {Steps: []string{
 			"検出結果に示された関数のバージョンを特定し、コード、インポートしているライブラリ、レイヤーを確認します。",
 			"CloudTrail で、誰が最後に関数を更新したかを調べ、その変更が承認されたものか確認します。",
@@ -158,12 +173,15 @@ var textJA = text{
 		}},
 	},
 	famTitles: map[family]string{
-		famEC2:      "GuardDuty: 侵害された可能性のある Amazon EC2 インスタンスの修復",
-		famCred:     "GuardDuty: 侵害された可能性のある AWS 認証情報の修復",
-		famS3:       "GuardDuty: 侵害された可能性のある S3 バケットの修復",
-		famLambda:   "GuardDuty: 侵害された可能性のある Lambda 関数の修復",
-		famECS:      "GuardDuty: 侵害された可能性のある ECS クラスターの修復",
-		famS3Object: "GuardDuty: 悪意のある可能性のある S3 オブジェクトの修復",
+		famEC2:        "GuardDuty: 侵害された可能性のある Amazon EC2 インスタンスの修復",
+		famCred:       "GuardDuty: 侵害された可能性のある AWS 認証情報の修復",
+		famS3:         "GuardDuty: 侵害された可能性のある S3 バケットの修復",
+		famLambda:     "GuardDuty: 侵害された可能性のある Lambda 関数の修復",
+		famECS:        "GuardDuty: 侵害された可能性のある ECS クラスターの修復",
+		famEKS:        "GuardDuty: EKS 監査ログモニタリングの検出結果の修復",
+		famEKSRuntime: "GuardDuty: EKS ランタイムモニタリングの検出結果の修復",
+		famRDS:        "GuardDuty: 侵害された可能性のあるデータベースの修復",
+		famS3Object:   "GuardDuty: 悪意のある可能性のある S3 オブジェクトの修復",
 	},
 	config: map[string]Guidance{
 		"cloudtrail-enabled": {
