@@ -12,7 +12,7 @@ import (
 // explained differently by the same engine (a catalog, a message, a rule
 // for commands or links), so that an explanation stored by an older vigil
 // is not served after an upgrade.
-const Version = "4"
+const Version = "5"
 
 // CacheKey is everything a stored explanation depends on. An explanation
 // is computed once per key, stored (as JSON: Explanation marshals and

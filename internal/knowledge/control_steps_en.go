@@ -308,6 +308,103 @@ var controlStepsEN = map[string][]string{
 		"Check the actions of alarm {alarm}.\n$ aws cloudwatch describe-alarms --alarm-names {alarm} --region {region}",
 		"Give the alarm an action for the ALARM state, for example an SNS topic that reaches the people on call (put-metric-alarm with --alarm-actions repeats the alarm's whole definition: start from the description above).",
 	},
+	// ---- Added: the HIGH controls without steps (session 3) ----
+	"ACM.2": {
+		"Check the key algorithm of the certificate, and where it is used.\n$ aws acm describe-certificate --certificate-arn {certificate} --query 'Certificate.[KeyAlgorithm,Type,InUseBy]' --region {region}",
+		"The key of a certificate cannot be changed: request a new certificate with an RSA key of at least 2,048 bits (or an ECDSA key); for an imported certificate, issue and import a new one.\n$ aws acm request-certificate --domain-name <DOMAIN_NAME> --validation-method DNS --key-algorithm RSA_2048 --region {region}",
+		"Once the new certificate is issued, replace the old one on each resource listed in InUseBy, then delete the old certificate.",
+	},
+	"AppSync.5": {
+		"Check how the API authenticates its callers, including additional authorization modes.\n$ aws appsync get-graphql-api --api-id {graphql_api} --query 'graphqlApi.[name,authenticationType,additionalAuthenticationProviders[].authenticationType]' --region {region}",
+		"Move the clients to IAM, Amazon Cognito user pools, OpenID Connect or Lambda authorization, then make that the API's authentication type (update-graphql-api needs the API's name) and remove API_KEY from the additional modes.\n$ aws appsync update-graphql-api --api-id {graphql_api} --name <API_NAME> --authentication-type AWS_IAM --region {region}",
+		"List the API keys that remain, and delete them in the AppSync console once nothing uses them.\n$ aws appsync list-api-keys --api-id {graphql_api} --region {region}",
+	},
+	"CloudFront.1": {
+		"Check the distribution's default root object.\n$ aws cloudfront get-distribution-config --id {distribution} --query DistributionConfig.DefaultRootObject",
+		"Set one, for example index.html, so that a request for the root URL returns that object instead of a listing of the origin or an error.\n$ aws cloudfront update-distribution --id {distribution} --default-root-object index.html",
+	},
+	"CloudFront.12": {
+		"List the distribution's origins.\n$ aws cloudfront get-distribution-config --id {distribution} --query 'DistributionConfig.Origins.Items[].[Id,DomainName]'",
+		"Check that each S3 origin bucket exists and belongs to you.\n$ aws s3api head-bucket --bucket <BUCKET_NAME>",
+		"A missing bucket can be created by anyone, who would then serve content under your distribution's domain: point the origin at a bucket of your own account, or create the bucket in your account with the same name, at once.",
+	},
+	"EC2.25": {
+		"Check which versions of launch template {launch_template} give network interfaces a public IP address.\n$ aws ec2 describe-launch-template-versions --launch-template-id {launch_template} --query 'LaunchTemplateVersions[].[VersionNumber,DefaultVersion,LaunchTemplateData.NetworkInterfaces[].AssociatePublicIpAddress]' --region {region}",
+		"Create a new version whose network interfaces have AssociatePublicIpAddress set to false (in the console: Modify template, Create new version), then make it the default.\n$ aws ec2 modify-launch-template --launch-template-id {launch_template} --default-version <VERSION_NUMBER> --region {region}",
+	},
+	"ECS.2": {
+		"Check whether the service gives its tasks a public IP address.\n$ aws ecs describe-services --cluster <CLUSTER_NAME> --services <SERVICE_NAME> --query 'services[].networkConfiguration.awsvpcConfiguration' --region {region}",
+		"Run the tasks in private subnets without public addresses; they reach ECR and other services through a NAT gateway or VPC endpoints. The new network configuration takes effect when the service deploys new tasks.\n$ aws ecs update-service --cluster <CLUSTER_NAME> --service <SERVICE_NAME> --network-configuration 'awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}' --region {region}",
+	},
+	"ECS.9": ecsTaskDefEN("'taskDefinition.containerDefinitions[].[name,logConfiguration.logDriver]'", "Register a new revision that gives every container a logConfiguration (for example the awslogs driver and a CloudWatch Logs group), and update the services that use it."),
+	"ECS.16": {
+		"Check whether the service's task sets give their tasks a public IP address.\n$ aws ecs describe-task-sets --cluster <CLUSTER_NAME> --service <SERVICE_NAME> --query 'taskSets[].[id,status,networkConfiguration.awsvpcConfiguration.assignPublicIp]' --region {region}",
+		"A task set's network configuration cannot be changed: create a task set with assignPublicIp DISABLED in private subnets (through your external deployment controller, or with create-task-set), move the traffic to it, then remove the old task set.",
+	},
+	"ElastiCache.1": {
+		"Check how many days of automatic backups the cluster keeps (0 means none), and whether it belongs to a replication group.\n$ aws elasticache describe-cache-clusters --cache-cluster-id <CACHE_CLUSTER_ID> --query 'CacheClusters[].[SnapshotRetentionLimit,ReplicationGroupId]' --region {region}",
+		"Turn automatic backups on for the replication group (or, for a cluster alone, with modify-cache-cluster), keeping for example 7 days.\n$ aws elasticache modify-replication-group --replication-group-id <REPLICATION_GROUP_ID> --snapshot-retention-limit 7 --apply-immediately --region {region}",
+	},
+	"ElastiCache.2": {
+		"Check automatic minor version upgrades of the cluster.\n$ aws elasticache describe-cache-clusters --cache-cluster-id <CACHE_CLUSTER_ID> --query 'CacheClusters[].[AutoMinorVersionUpgrade,ReplicationGroupId]' --region {region}",
+		"Turn them on; they are applied in the maintenance window. For a member of a replication group, use modify-replication-group with the same option.\n$ aws elasticache modify-cache-cluster --cache-cluster-id <CACHE_CLUSTER_ID> --auto-minor-version-upgrade --apply-immediately --region {region}",
+	},
+	"ElastiCache.7": {
+		"Check the cluster's subnet group.\n$ aws elasticache describe-cache-clusters --cache-cluster-id <CACHE_CLUSTER_ID> --query 'CacheClusters[].CacheSubnetGroupName' --region {region}",
+		"Create a subnet group of private subnets of your own.\n$ aws elasticache create-cache-subnet-group --cache-subnet-group-name <SUBNET_GROUP_NAME> --cache-subnet-group-description <DESCRIPTION> --subnet-ids <SUBNET_ID> --region {region}",
+		"A cluster's subnet group cannot be changed: create a new cluster in that subnet group (from a backup of this one), switch the clients to it, then delete the old cluster.",
+	},
+	"ElasticBeanstalk.2": {
+		"Check the environment's managed actions settings.\n$ aws elasticbeanstalk describe-configuration-settings --application-name <APPLICATION_NAME> --environment-name <ENVIRONMENT_NAME> --query 'ConfigurationSettings[].OptionSettings[?starts_with(Namespace, `aws:elasticbeanstalk:managedactions`)]' --region {region}",
+		"Turn managed platform updates on, with a weekly maintenance window (UTC) and the update level; enhanced health reporting must be on.\n$ aws elasticbeanstalk update-environment --environment-name <ENVIRONMENT_NAME> --option-settings Namespace=aws:elasticbeanstalk:managedactions,OptionName=ManagedActionsEnabled,Value=true Namespace=aws:elasticbeanstalk:managedactions,OptionName=PreferredStartTime,Value=Sun:02:00 Namespace=aws:elasticbeanstalk:managedactions:platformupdate,OptionName=UpdateLevel,Value=minor --region {region}",
+	},
+	"ElasticBeanstalk.3": {
+		"Check whether the environment streams its instance logs to CloudWatch Logs.\n$ aws elasticbeanstalk describe-configuration-settings --application-name <APPLICATION_NAME> --environment-name <ENVIRONMENT_NAME> --query 'ConfigurationSettings[].OptionSettings[?Namespace==`aws:elasticbeanstalk:cloudwatch:logs`]' --region {region}",
+		"Turn log streaming on; the instance profile needs permission to write to CloudWatch Logs.\n$ aws elasticbeanstalk update-environment --environment-name <ENVIRONMENT_NAME> --option-settings Namespace=aws:elasticbeanstalk:cloudwatch:logs,OptionName=StreamLogs,Value=true --region {region}",
+	},
+	"EMR.1": {
+		"Check the cluster's subnet and the public DNS name of its primary node.\n$ aws emr describe-cluster --cluster-id <CLUSTER_ID> --query 'Cluster.[Ec2InstanceAttributes.Ec2SubnetId,MasterPublicDnsName]' --region {region}",
+		"The network of a running cluster cannot be changed: launch a new cluster in a private subnet, move the jobs to it, then terminate the old one. Keep EMR block public access turned on for the account.",
+	},
+	"Opensearch.7": {
+		"Check fine-grained access control and what it requires: encryption at rest, node-to-node encryption and HTTPS only.\n$ aws opensearch describe-domain --domain-name {search_domain} --query 'DomainStatus.[AdvancedSecurityOptions,EncryptionAtRestOptions.Enabled,NodeToNodeEncryptionOptions.Enabled,DomainEndpointOptions.EnforceHTTPS]' --region {region}",
+		"Turn it on with an IAM role as master user. On an existing domain, AnonymousAuthEnabled keeps the current clients working while you map them to roles; turn it off afterwards.\n$ aws opensearch update-domain-config --domain-name {search_domain} --advanced-security-options 'Enabled=true,InternalUserDatabaseEnabled=false,MasterUserOptions={MasterUserARN=<IAM_ROLE_ARN>},AnonymousAuthEnabled=true' --region {region}",
+	},
+	"RDS.46": {
+		"List the subnets of the instance's DB subnet group.\n$ aws rds describe-db-instances --db-instance-identifier {db} --query 'DBInstances[].DBSubnetGroup.[DBSubnetGroupName,Subnets[].SubnetIdentifier]' --region {region}",
+		"Check each subnet's route table for a route to an internet gateway (igw-...).\n$ aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=<SUBNET_ID> --query 'RouteTables[].Routes[].[DestinationCidrBlock,GatewayId]' --region {region}",
+		"Move the instance to a DB subnet group of private subnets, as the remediation guide describes, or remove the internet gateway route if nothing else in those subnets needs it. Turn public access off as well (RDS.2).",
+	},
+	"Redshift.15": {
+		"Find the cluster's port and security groups.\n$ aws redshift describe-clusters --cluster-identifier {redshift_cluster} --query 'Clusters[].[Endpoint.Port,VpcSecurityGroups[].VpcSecurityGroupId]' --region {region}",
+		"List the rules of each security group, and find those open to 0.0.0.0/0 or ::/0 on the cluster port.\n$ aws ec2 describe-security-group-rules --filters Name=group-id,Values=<SECURITY_GROUP_ID> --region {region}",
+		"Add rules for the address ranges or security groups of the clients, then remove each open rule by its id.\n$ aws ec2 revoke-security-group-ingress --group-id <SECURITY_GROUP_ID> --security-group-rule-ids <RULE_ID> --region {region}",
+	},
+	"RedshiftServerless.1": {
+		"Check enhanced VPC routing of the workgroup.\n$ aws redshift-serverless get-workgroup --workgroup-name <WORKGROUP_NAME> --query workgroup.enhancedVpcRouting --region {region}",
+		"Turn it on, so that COPY and UNLOAD traffic goes through your VPC, its endpoints and its controls; S3 then needs a gateway endpoint or a NAT gateway.\n$ aws redshift-serverless update-workgroup --workgroup-name <WORKGROUP_NAME> --enhanced-vpc-routing --region {region}",
+	},
+	"RedshiftServerless.3": {
+		"Check whether the workgroup is publicly accessible.\n$ aws redshift-serverless get-workgroup --workgroup-name <WORKGROUP_NAME> --query workgroup.publiclyAccessible --region {region}",
+		"Unless clients outside the VPC must connect to it directly, turn public access off.\n$ aws redshift-serverless update-workgroup --workgroup-name <WORKGROUP_NAME> --no-publicly-accessible --region {region}",
+	},
+	"S3.24": {
+		"Check the Block Public Access settings of the Multi-Region Access Point (its requests always go to us-west-2).\n$ aws s3control get-multi-region-access-point --account-id {account} --name <MULTI_REGION_ACCESS_POINT_NAME> --region us-west-2",
+		"These settings cannot be changed after creation: create a new Multi-Region Access Point with all four settings on, move its users to it, then delete the old one.",
+	},
+	"SageMaker.2": {
+		"Check the subnet and security groups of notebook instance {notebook}.\n$ aws sagemaker describe-notebook-instance --notebook-instance-name {notebook} --query '[SubnetId,SecurityGroups,DirectInternetAccess]' --region {region}",
+		"The VPC can only be set when the notebook instance is created: create one in a subnet of your VPC with direct internet access disabled, and move the work to it.\n$ aws sagemaker create-notebook-instance --notebook-instance-name <NEW_NOTEBOOK_NAME> --instance-type <INSTANCE_TYPE> --role-arn <ROLE_ARN> --subnet-id <SUBNET_ID> --security-group-ids <SECURITY_GROUP_ID> --direct-internet-access Disabled --region {region}",
+	},
+	"EC2.29": {
+		"Check whether the instance runs in a VPC (no VpcId means EC2-Classic).\n$ aws ec2 describe-instances --instance-ids {instance} --query 'Reservations[].Instances[].[VpcId,SubnetId]' --region {region}",
+		"EC2-Classic is retired: create an AMI of the instance, launch a replacement from it in a VPC, move the traffic and addresses to it, then terminate the old instance.",
+	},
+	"ECS.1": ecsTaskDefEN("'taskDefinition.[networkMode,containerDefinitions[].[name,privileged,user]]'", "With networkMode \"host\", every container must run with privileged false and a non-root user: register a new revision that sets user to a non-root user (or uses the awsvpc network mode instead), and update the services that use it."),
+	"RDS.18": {
+		"Check whether the DB instance is in a VPC.\n$ aws rds describe-db-instances --db-instance-identifier {db} --query 'DBInstances[].DBSubnetGroup.VpcId' --region {region}",
+		"EC2-Classic is retired: move the instance into a VPC by giving it a DB subnet group of that VPC, in a maintenance window, as the remediation guide describes.",
+	},
 }
 
 var s3PublicEN = []string{

@@ -303,6 +303,103 @@ var controlStepsJA = map[string][]string{
 		"アラーム {alarm} のアクションを確認します。\n$ aws cloudwatch describe-alarms --alarm-names {alarm} --region {region}",
 		"ALARM 状態のアクション（たとえば当番の担当者に届く SNS トピック）をアラームに設定します。put-metric-alarm の --alarm-actions はアラームの定義全体を指定し直すため、上で確認した内容をもとにします。",
 	},
+	// ---- 追加: 手順のなかった HIGH のコントロール（セッション 3） ----
+	"ACM.2": {
+		"証明書の鍵アルゴリズムと、証明書を使っているリソースを確認します。\n$ aws acm describe-certificate --certificate-arn {certificate} --query 'Certificate.[KeyAlgorithm,Type,InUseBy]' --region {region}",
+		"証明書の鍵は変更できません。2,048 ビット以上の RSA 鍵（または ECDSA 鍵）で新しい証明書をリクエストします。インポートした証明書の場合は、新しく発行した証明書をインポートします。\n$ aws acm request-certificate --domain-name <DOMAIN_NAME> --validation-method DNS --key-algorithm RSA_2048 --region {region}",
+		"新しい証明書が発行されたら、InUseBy に表示された各リソースで古い証明書と置き換え、古い証明書を削除します。",
+	},
+	"AppSync.5": {
+		"API が呼び出し元をどう認証しているかを、追加の認可モードも含めて確認します。\n$ aws appsync get-graphql-api --api-id {graphql_api} --query 'graphqlApi.[name,authenticationType,additionalAuthenticationProviders[].authenticationType]' --region {region}",
+		"クライアントを IAM、Amazon Cognito ユーザープール、OpenID Connect、Lambda のいずれかの認可に移行してから、それを API の認証タイプにし（update-graphql-api には API 名の指定が必要です）、追加の認可モードからも API_KEY を外します。\n$ aws appsync update-graphql-api --api-id {graphql_api} --name <API_NAME> --authentication-type AWS_IAM --region {region}",
+		"残っている API キーを一覧表示し、使われていないことを確認したうえで AppSync コンソールから削除します。\n$ aws appsync list-api-keys --api-id {graphql_api} --region {region}",
+	},
+	"CloudFront.1": {
+		"ディストリビューションのデフォルトルートオブジェクトを確認します。\n$ aws cloudfront get-distribution-config --id {distribution} --query DistributionConfig.DefaultRootObject",
+		"index.html などを設定し、ルート URL へのリクエストに対してオリジンの一覧やエラーではなく、そのオブジェクトを返すようにします。\n$ aws cloudfront update-distribution --id {distribution} --default-root-object index.html",
+	},
+	"CloudFront.12": {
+		"ディストリビューションのオリジンを一覧表示します。\n$ aws cloudfront get-distribution-config --id {distribution} --query 'DistributionConfig.Origins.Items[].[Id,DomainName]'",
+		"S3 オリジンのバケットがそれぞれ存在し、自分のものであることを確認します。\n$ aws s3api head-bucket --bucket <BUCKET_NAME>",
+		"存在しないバケットは誰でも作成でき、作成した人がこのディストリビューションのドメインでコンテンツを配信できてしまいます。すぐにオリジンを自アカウントのバケットに向けるか、同じ名前のバケットを自アカウントで作成します。",
+	},
+	"EC2.25": {
+		"起動テンプレート {launch_template} のどのバージョンがネットワークインターフェイスにパブリック IP アドレスを割り当てるかを確認します。\n$ aws ec2 describe-launch-template-versions --launch-template-id {launch_template} --query 'LaunchTemplateVersions[].[VersionNumber,DefaultVersion,LaunchTemplateData.NetworkInterfaces[].AssociatePublicIpAddress]' --region {region}",
+		"ネットワークインターフェイスの AssociatePublicIpAddress を false にした新しいバージョンを作成し（コンソールでは「テンプレートを変更 (新しいバージョンを作成)」）、それをデフォルトバージョンにします。\n$ aws ec2 modify-launch-template --launch-template-id {launch_template} --default-version <VERSION_NUMBER> --region {region}",
+	},
+	"ECS.2": {
+		"サービスがタスクにパブリック IP アドレスを割り当てているか確認します。\n$ aws ecs describe-services --cluster <CLUSTER_NAME> --services <SERVICE_NAME> --query 'services[].networkConfiguration.awsvpcConfiguration' --region {region}",
+		"タスクはパブリックアドレスを持たないプライベートサブネットで実行し、ECR などへは NAT ゲートウェイか VPC エンドポイント経由で接続します。新しいネットワーク設定は、サービスが新しいタスクをデプロイした時点で反映されます。\n$ aws ecs update-service --cluster <CLUSTER_NAME> --service <SERVICE_NAME> --network-configuration 'awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}' --region {region}",
+	},
+	"ECS.9": ecsTaskDefJA("'taskDefinition.containerDefinitions[].[name,logConfiguration.logDriver]'", "すべてのコンテナに logConfiguration（たとえば awslogs ドライバーと CloudWatch Logs のロググループ）を設定した新しいリビジョンを登録し、このタスク定義を使っているサービスを更新します。"),
+	"ECS.16": {
+		"サービスのタスクセットがタスクにパブリック IP アドレスを割り当てているか確認します。\n$ aws ecs describe-task-sets --cluster <CLUSTER_NAME> --service <SERVICE_NAME> --query 'taskSets[].[id,status,networkConfiguration.awsvpcConfiguration.assignPublicIp]' --region {region}",
+		"タスクセットのネットワーク設定は変更できません。プライベートサブネットで assignPublicIp を DISABLED にしたタスクセットを（外部デプロイコントローラー、または create-task-set で）作成し、トラフィックを移してから古いタスクセットを削除します。",
+	},
+	"ElastiCache.1": {
+		"クラスターが自動バックアップを何日分保持しているか（0 はバックアップなし）と、レプリケーショングループに属しているかを確認します。\n$ aws elasticache describe-cache-clusters --cache-cluster-id <CACHE_CLUSTER_ID> --query 'CacheClusters[].[SnapshotRetentionLimit,ReplicationGroupId]' --region {region}",
+		"レプリケーショングループで自動バックアップを有効にし、たとえば 7 日分を保持します（単独のクラスターの場合は modify-cache-cluster を使います）。\n$ aws elasticache modify-replication-group --replication-group-id <REPLICATION_GROUP_ID> --snapshot-retention-limit 7 --apply-immediately --region {region}",
+	},
+	"ElastiCache.2": {
+		"クラスターのマイナーバージョン自動アップグレードの設定を確認します。\n$ aws elasticache describe-cache-clusters --cache-cluster-id <CACHE_CLUSTER_ID> --query 'CacheClusters[].[AutoMinorVersionUpgrade,ReplicationGroupId]' --region {region}",
+		"有効にします。アップグレードはメンテナンスウィンドウで適用されます。レプリケーショングループのメンバーの場合は、modify-replication-group で同じオプションを指定します。\n$ aws elasticache modify-cache-cluster --cache-cluster-id <CACHE_CLUSTER_ID> --auto-minor-version-upgrade --apply-immediately --region {region}",
+	},
+	"ElastiCache.7": {
+		"クラスターのサブネットグループを確認します。\n$ aws elasticache describe-cache-clusters --cache-cluster-id <CACHE_CLUSTER_ID> --query 'CacheClusters[].CacheSubnetGroupName' --region {region}",
+		"自分で用意したプライベートサブネットでサブネットグループを作成します。\n$ aws elasticache create-cache-subnet-group --cache-subnet-group-name <SUBNET_GROUP_NAME> --cache-subnet-group-description <DESCRIPTION> --subnet-ids <SUBNET_ID> --region {region}",
+		"クラスターのサブネットグループは変更できません。そのサブネットグループで（このクラスターのバックアップから）新しいクラスターを作成し、クライアントを切り替えてから古いクラスターを削除します。",
+	},
+	"ElasticBeanstalk.2": {
+		"環境のマネージドアクションの設定を確認します。\n$ aws elasticbeanstalk describe-configuration-settings --application-name <APPLICATION_NAME> --environment-name <ENVIRONMENT_NAME> --query 'ConfigurationSettings[].OptionSettings[?starts_with(Namespace, `aws:elasticbeanstalk:managedactions`)]' --region {region}",
+		"週 1 回のメンテナンスウィンドウ（UTC）と更新レベルを指定して、マネージドプラットフォーム更新を有効にします。拡張ヘルスレポートが有効になっている必要があります。\n$ aws elasticbeanstalk update-environment --environment-name <ENVIRONMENT_NAME> --option-settings Namespace=aws:elasticbeanstalk:managedactions,OptionName=ManagedActionsEnabled,Value=true Namespace=aws:elasticbeanstalk:managedactions,OptionName=PreferredStartTime,Value=Sun:02:00 Namespace=aws:elasticbeanstalk:managedactions:platformupdate,OptionName=UpdateLevel,Value=minor --region {region}",
+	},
+	"ElasticBeanstalk.3": {
+		"環境がインスタンスのログを CloudWatch Logs にストリーミングしているか確認します。\n$ aws elasticbeanstalk describe-configuration-settings --application-name <APPLICATION_NAME> --environment-name <ENVIRONMENT_NAME> --query 'ConfigurationSettings[].OptionSettings[?Namespace==`aws:elasticbeanstalk:cloudwatch:logs`]' --region {region}",
+		"ログのストリーミングを有効にします。インスタンスプロファイルには CloudWatch Logs への書き込み権限が必要です。\n$ aws elasticbeanstalk update-environment --environment-name <ENVIRONMENT_NAME> --option-settings Namespace=aws:elasticbeanstalk:cloudwatch:logs,OptionName=StreamLogs,Value=true --region {region}",
+	},
+	"EMR.1": {
+		"クラスターのサブネットと、プライマリノードのパブリック DNS 名を確認します。\n$ aws emr describe-cluster --cluster-id <CLUSTER_ID> --query 'Cluster.[Ec2InstanceAttributes.Ec2SubnetId,MasterPublicDnsName]' --region {region}",
+		"実行中のクラスターのネットワークは変更できません。プライベートサブネットで新しいクラスターを起動してジョブを移し、古いクラスターを終了します。アカウントの EMR ブロックパブリックアクセスは有効のままにしておきます。",
+	},
+	"Opensearch.7": {
+		"きめ細かなアクセスコントロールの設定と、その前提条件（保管時の暗号化、ノード間の暗号化、HTTPS の強制）を確認します。\n$ aws opensearch describe-domain --domain-name {search_domain} --query 'DomainStatus.[AdvancedSecurityOptions,EncryptionAtRestOptions.Enabled,NodeToNodeEncryptionOptions.Enabled,DomainEndpointOptions.EnforceHTTPS]' --region {region}",
+		"IAM ロールをマスターユーザーにして有効にします。既存のドメインでは、AnonymousAuthEnabled を有効にしておくと、クライアントをロールにマッピングする間も現在のクライアントが使い続けられます。移行が終わったら無効にします。\n$ aws opensearch update-domain-config --domain-name {search_domain} --advanced-security-options 'Enabled=true,InternalUserDatabaseEnabled=false,MasterUserOptions={MasterUserARN=<IAM_ROLE_ARN>},AnonymousAuthEnabled=true' --region {region}",
+	},
+	"RDS.46": {
+		"インスタンスの DB サブネットグループのサブネットを一覧表示します。\n$ aws rds describe-db-instances --db-instance-identifier {db} --query 'DBInstances[].DBSubnetGroup.[DBSubnetGroupName,Subnets[].SubnetIdentifier]' --region {region}",
+		"各サブネットのルートテーブルに、インターネットゲートウェイ（igw-...）へのルートがあるか確認します。\n$ aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=<SUBNET_ID> --query 'RouteTables[].Routes[].[DestinationCidrBlock,GatewayId]' --region {region}",
+		"修復ガイドに沿って、インスタンスをプライベートサブネットの DB サブネットグループに移すか、そのサブネットのほかのリソースが必要としていなければインターネットゲートウェイへのルートを削除します。あわせてパブリックアクセスも無効にします（RDS.2）。",
+	},
+	"Redshift.15": {
+		"クラスターのポートとセキュリティグループを確認します。\n$ aws redshift describe-clusters --cluster-identifier {redshift_cluster} --query 'Clusters[].[Endpoint.Port,VpcSecurityGroups[].VpcSecurityGroupId]' --region {region}",
+		"各セキュリティグループのルールを一覧表示し、クラスターのポートで 0.0.0.0/0 または ::/0 に開いているものを探します。\n$ aws ec2 describe-security-group-rules --filters Name=group-id,Values=<SECURITY_GROUP_ID> --region {region}",
+		"クライアントのアドレス範囲やセキュリティグループを許可するルールを追加してから、開いているルールを ID を指定して 1 つずつ削除します。\n$ aws ec2 revoke-security-group-ingress --group-id <SECURITY_GROUP_ID> --security-group-rule-ids <RULE_ID> --region {region}",
+	},
+	"RedshiftServerless.1": {
+		"ワークグループの拡張 VPC ルーティングの設定を確認します。\n$ aws redshift-serverless get-workgroup --workgroup-name <WORKGROUP_NAME> --query workgroup.enhancedVpcRouting --region {region}",
+		"有効にして、COPY や UNLOAD の通信が VPC とそのエンドポイント、VPC の制御を通るようにします。S3 へはゲートウェイエンドポイントか NAT ゲートウェイが必要になります。\n$ aws redshift-serverless update-workgroup --workgroup-name <WORKGROUP_NAME> --enhanced-vpc-routing --region {region}",
+	},
+	"RedshiftServerless.3": {
+		"ワークグループがパブリックにアクセスできる設定か確認します。\n$ aws redshift-serverless get-workgroup --workgroup-name <WORKGROUP_NAME> --query workgroup.publiclyAccessible --region {region}",
+		"VPC 外のクライアントが直接接続する必要がなければ、パブリックアクセスを無効にします。\n$ aws redshift-serverless update-workgroup --workgroup-name <WORKGROUP_NAME> --no-publicly-accessible --region {region}",
+	},
+	"S3.24": {
+		"マルチリージョンアクセスポイントのブロックパブリックアクセスの設定を確認します（マルチリージョンアクセスポイントのリクエストは常に us-west-2 に送られます）。\n$ aws s3control get-multi-region-access-point --account-id {account} --name <MULTI_REGION_ACCESS_POINT_NAME> --region us-west-2",
+		"この設定は作成後には変更できません。4 つの設定をすべて有効にしたマルチリージョンアクセスポイントを新しく作成して利用者を移行し、古いものを削除します。",
+	},
+	"SageMaker.2": {
+		"ノートブックインスタンス {notebook} のサブネットとセキュリティグループを確認します。\n$ aws sagemaker describe-notebook-instance --notebook-instance-name {notebook} --query '[SubnetId,SecurityGroups,DirectInternetAccess]' --region {region}",
+		"VPC はノートブックインスタンスの作成時にしか指定できません。自分の VPC のサブネットに、直接のインターネットアクセスを無効にしたノートブックインスタンスを作成し、作業を移します。\n$ aws sagemaker create-notebook-instance --notebook-instance-name <NEW_NOTEBOOK_NAME> --instance-type <INSTANCE_TYPE> --role-arn <ROLE_ARN> --subnet-id <SUBNET_ID> --security-group-ids <SECURITY_GROUP_ID> --direct-internet-access Disabled --region {region}",
+	},
+	"EC2.29": {
+		"インスタンスが VPC で実行されているか確認します（VpcId がなければ EC2-Classic です）。\n$ aws ec2 describe-instances --instance-ids {instance} --query 'Reservations[].Instances[].[VpcId,SubnetId]' --region {region}",
+		"EC2-Classic は提供が終了しています。インスタンスの AMI を作成し、そこから VPC で代わりのインスタンスを起動して、トラフィックとアドレスを移してから古いインスタンスを終了します。",
+	},
+	"ECS.1": ecsTaskDefJA("'taskDefinition.[networkMode,containerDefinitions[].[name,privileged,user]]'", "networkMode が host の場合、すべてのコンテナを privileged を false にし、root 以外のユーザーで実行する必要があります。user に root 以外のユーザーを指定した（または awsvpc ネットワークモードを使う）新しいリビジョンを登録し、このタスク定義を使っているサービスを更新します。"),
+	"RDS.18": {
+		"DB インスタンスが VPC にあるか確認します。\n$ aws rds describe-db-instances --db-instance-identifier {db} --query 'DBInstances[].DBSubnetGroup.VpcId' --region {region}",
+		"EC2-Classic は提供が終了しています。修復ガイドに沿って、メンテナンスウィンドウ中にその VPC の DB サブネットグループを指定し、インスタンスを VPC に移します。",
+	},
 }
 
 var s3PublicJA = []string{
