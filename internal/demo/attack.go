@@ -365,7 +365,10 @@ func runAttack(ctx context.Context, out io.Writer, o Options, t catalog, at atta
 	fmt.Fprintf(out, at.timeline, q.Encode())
 	var text bytes.Buffer
 	investigate.WriteTimeline(&text, &tl)
-	fmt.Fprintln(out, indent(strings.TrimRight(text.String(), "\n")))
+	// Its first line, in the run's language.
+	_, calls, _ := strings.Cut(text.String(), "\n")
+	fmt.Fprintf(out, at.timelineHead, tl.Entity, tl.Kind, len(tl.Events))
+	fmt.Fprintln(out, indent(strings.TrimRight(calls, "\n")))
 
 	rp, err := audit.Verify(ctx, v.p.Store().Q())
 	if err != nil {
