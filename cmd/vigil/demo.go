@@ -11,8 +11,8 @@ import (
 )
 
 type demoOptions struct {
-	lang, dir string
-	timeout   time.Duration
+	lang, dir, attack string
+	timeout           time.Duration
 }
 
 func newDemoCmd(a *app) *cobra.Command {
@@ -23,6 +23,7 @@ func newDemoCmd(a *app) *cobra.Command {
 	choiceFlag(cmd, &o.lang, "lang", "en", "language of explanations, notifications and the report", "en", "ja")
 	fs.StringVar(&o.dir, "dir", "", "keep the database, configuration and report here (default: a temporary directory, removed)")
 	fs.DurationVar(&o.timeout, "timeout", time.Minute, "how long to wait for every delivery")
+	choiceFlag(cmd, &o.attack, "attack", "", "play this attack scenario and follow it through detection, explanation, approval, remediation and investigation", demo.Attacks()...)
 	return cmd
 }
 
@@ -39,6 +40,24 @@ fires the Security Hub violation report. Then it prints what happened.
 
   vigil demo --lang ja
   vigil demo --dir ./demo   # keep the database, configuration and report CSV
+
+With --attack NAME it runs a game day instead: the sandbox's attack scenario
+NAME (see vigil sandbox --help) is played against the simulated account
+while vigil listens, with remediation (in approve mode) and investigation
+on. The demo shows the attacker's calls and the detections, the events
+vigil routed, the explanation of the finding, the remediation plans waiting
+for approval; it approves them as "analyst" over the approvals API (as
+vigil approve ID --by analyst would), waits until vigil has applied and
+verified them, checks the change with a describe call of its own, and
+prints the attacker's CloudTrail timeline with its unusual calls labelled.
+
+  ssh-open            isolate the brute-forced instance, close SSH and RDP to the world
+  stolen-key          deactivate the leaked key and the backdoor user's new key
+  crypto-mining       isolate the mining instance
+  public-bucket       turn the data bucket's public access block back on
+  cloudtrail-stopped  deactivate the key that stopped the trail
+
+  vigil demo --attack stolen-key --lang ja
 `
 
 func runDemo(ctx context.Context, std stdio, o demoOptions, args []string) int {

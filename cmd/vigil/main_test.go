@@ -154,6 +154,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"scan", "securityhub", "--accounts", "12"}, "vigil scan securityhub: --accounts: \"12\" is not a 12-digit AWS account id\n"},
 		{[]string{"scan", "securityhub", "--regions", "ap-northeast-1,us east"}, "vigil scan securityhub: --regions: \"us east\" is not a region name such as ap-northeast-1\n"},
 		{[]string{"explain", "x.json", "--format", "yaml"}, "vigil explain: invalid argument \"yaml\" for \"--format\" flag: use markdown, text, slack or json\nRun 'vigil explain --help' for usage.\n"},
+		{[]string{"demo", "--attack", "ransomware"}, "vigil demo: invalid argument \"ransomware\" for \"--attack\" flag: use cloudtrail-stopped, crypto-mining, public-bucket, ssh-open or stolen-key\nRun 'vigil demo --help' for usage.\n"},
 	} {
 		out, errOut, code := runCLI(t, "", c.args...)
 		if code != exitUsage || out != "" || errOut != c.want {

@@ -70,6 +70,10 @@ type Options struct {
 	Timeout time.Duration
 	// Logs receives the server's JSON logs; discarded when nil.
 	Logs io.Writer
+	// Attack, when set, plays that attack scenario (one of Attacks) and
+	// follows it through detection, explanation, approval, remediation
+	// and investigation, instead of the sample events.
+	Attack string
 }
 
 // Result counts what the run did, for tests and the closing line.
@@ -86,6 +90,8 @@ type Result struct {
 	Isolated string
 	// AuditRecords is the length of the verified audit log.
 	AuditRecords int64
+	// Attack is what vigil did about the attack, when one was played.
+	Attack *AttackResult
 }
 
 const topicName = "vigil-demo-alerts"
@@ -105,6 +111,9 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 	if o.Timeout == 0 {
 		o.Timeout = time.Minute
 	}
+	if _, ok := plays[o.Attack]; o.Attack != "" && !ok {
+		return nil, fmt.Errorf("demo: %q is not an attack scenario the demo runs; use %s", o.Attack, strings.Join(Attacks(), ", "))
+	}
 	t := texts[lang]
 	dir := o.Dir
 	if dir == "" {
@@ -117,6 +126,9 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	if o.Attack != "" {
+		return runAttack(ctx, out, o, t, attackTexts[lang], dir)
+	}
 
 	sb, err := sandbox.Start(ctx, sandbox.Options{Scenario: sandbox.Demo(), Findings: 40, Seed: 7})
 	if err != nil {
@@ -128,14 +140,9 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 	// The demo's own secrets and AWS account: nothing of the process's
 	// environment is read or changed.
 	env := map[string]string{"VIGIL_DEMO_API_KEY": apiKey, "VIGIL_DEMO_SIGNING_KEY": signingKey}
-	resolver := &secrets.Resolver{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
-	provider := awsx.NewProvider(awsx.ProviderOptions{Options: awsx.Options{
-		Endpoint: sb.URL(), Region: "ap-northeast-1",
-		Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", ""),
-	}})
-	awsCfg, err := provider.Config(ctx)
+	provider, awsCfg, err := sandboxAWS(ctx, sb.URL())
 	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+		return nil, err
 	}
 	topic, err := sns.NewFromConfig(awsCfg).CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(topicName)})
 	if err != nil {
@@ -162,42 +169,13 @@ func Run(ctx context.Context, out io.Writer, o Options) (*Result, error) {
 	if err := os.WriteFile(cfgPath, cfgText.Bytes(), 0o600); err != nil {
 		return nil, err
 	}
-	cfg, err := config.Parse(cfgPath, cfgText.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	logs := o.Logs
-	if logs == nil {
-		logs = io.Discard
-	}
-	p, err := pipeline.New(ctx, cfg, pipeline.Deps{Logger: slog.New(slog.NewJSONHandler(logs, nil)), AWS: provider, Secrets: resolver})
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	table := p.Table()
-
 	fmt.Fprintf(out, t.header, sb.URL(), sb.FindingCount())
-
-	srvCtx, stopServer := context.WithCancel(ctx)
-	defer stopServer()
-	addr := make(chan string, 1)
-	served := make(chan error, 1)
-	go func() {
-		served <- server.Run(srvCtx, p, server.RunOptions{Listening: func(a string) { addr <- a }})
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case err := <-served:
-		return nil, fmt.Errorf("demo: the server stopped: %w", err)
-	case <-time.After(30 * time.Second):
-		return nil, errors.New("demo: the server did not start within 30s")
+	v, err := startVigil(ctx, cfgPath, cfgText.Bytes(), provider, env, o.Logs)
+	if err != nil {
+		return nil, err
 	}
-	defer func() {
-		stopServer()
-		<-served
-	}()
+	defer v.stop()
+	p, base, table := v.p, v.base, v.p.Table()
 	fmt.Fprintf(out, t.server, base, cfgPath)
 
 	events, err := demoEvents(ctx, awsCfg, sb)
@@ -671,4 +649,60 @@ func firstLines(s string, n int) string {
 
 func indent(s string) string {
 	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}
+
+// sandboxAWS is the AWS client provider and configuration of the sandbox
+// at url: the demo's own account, nothing of the process's environment.
+func sandboxAWS(ctx context.Context, url string) (*awsx.Provider, aws.Config, error) {
+	provider := awsx.NewProvider(awsx.ProviderOptions{Options: awsx.Options{
+		Endpoint: url, Region: "ap-northeast-1",
+		Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", ""),
+	}})
+	cfg, err := provider.Config(ctx)
+	if err != nil {
+		return nil, aws.Config{}, fmt.Errorf("demo: %w", err)
+	}
+	return provider, cfg, nil
+}
+
+// vigil is the demo's running vigil serve.
+type vigil struct {
+	p    *pipeline.Pipeline
+	base string // http://127.0.0.1:PORT
+	stop func()
+}
+
+// startVigil builds the pipeline of the configuration text (written at
+// path) and serves its API on a free port of 127.0.0.1; env holds the
+// secrets the configuration names.
+func startVigil(ctx context.Context, path string, text []byte, provider *awsx.Provider, env map[string]string, logs io.Writer) (*vigil, error) {
+	cfg, err := config.Parse(path, text)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if logs == nil {
+		logs = io.Discard
+	}
+	resolver := &secrets.Resolver{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
+	p, err := pipeline.New(ctx, cfg, pipeline.Deps{Logger: slog.New(slog.NewJSONHandler(logs, nil)), AWS: provider, Secrets: resolver})
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	srvCtx, stopServer := context.WithCancel(ctx)
+	addr := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() {
+		served <- server.Run(srvCtx, p, server.RunOptions{Listening: func(a string) { addr <- a }})
+	}()
+	select {
+	case a := <-addr:
+		return &vigil{p: p, base: "http://" + a, stop: func() { stopServer(); <-served }}, nil
+	case err := <-served:
+		stopServer()
+		return nil, fmt.Errorf("demo: the server stopped: %w", err)
+	case <-time.After(30 * time.Second):
+		stopServer()
+		<-served
+		return nil, errors.New("demo: the server did not start within 30s")
+	}
 }

@@ -56,3 +56,45 @@ var texts = map[string]catalog{
 		lang:        "ja",
 	},
 }
+
+// attackCatalog is the narration of `vigil demo --attack`.
+type attackCatalog struct {
+	header, attack, routing, unrouted, explanation, now string
+	applied, verified, loaded, timeline, kept           string
+	timelineHead                                        string
+}
+
+var attackTexts = map[string]attackCatalog{
+	"en": {
+		header: "vigil demo --attack %s: a game day against a simulated AWS account; nothing leaves this machine.\n" +
+			"  sandbox  %s  (the demo account with a logging trail, GuardDuty and CIS alarms)\n" +
+			"  vigil    %s  (configuration %s)\n",
+		attack:       "\n1. The attack, from %s (MITRE ATT&CK tactic, call or detection):\n",
+		routing:      "\n2. Detection: the sandbox sent vigil %d events, as EventBridge would; routed:\n",
+		unrouted:     "  (%d more matched no rule: recorded for investigation only)\n",
+		explanation:  "\n3. Explanation of the finding behind the first remediation (event %s, GET /explanations/ID):\n",
+		now:          "  now: %s\n",
+		applied:      "\n4. vigil applied the changes, waited for them to propagate and verified them; a describe call of our own agrees:\n",
+		verified:     "  %s on %s: %s\n    before: %s\n    after:  %s\n",
+		loaded:       "\n5. Investigation: loaded %d CloudTrail records from %d log files of the trail's bucket s3://%s (reads included; vigil had recorded the changes live).\n",
+		timeline:     "The attacker's timeline, unusual calls labelled (GET /investigate/timeline?%s):\n",
+		kept:         "The database and configuration are in %s.",
+		timelineHead: "  %s (%s): %d calls, oldest first (calls of the same second in no particular order)\n",
+	},
+	"ja": {
+		header: "vigil demo --attack %s: シミュレートした AWS アカウントでのゲームデイです。外部には一切接続しません。\n" +
+			"  サンドボックス  %s（デモ用アカウント。証跡のログ記録、GuardDuty、CIS アラームを有効化）\n" +
+			"  vigil           %s（設定ファイル %s）\n",
+		attack:       "\n1. 攻撃（送信元 %s。MITRE ATT&CK の戦術、呼び出しまたは検出）:\n",
+		routing:      "\n2. 検出: サンドボックスは EventBridge と同じ形で %d 件のイベントを vigil に送りました。ルーティング結果:\n",
+		unrouted:     "  （ほか %d 件はどのルールにも一致せず、調査用に記録だけしました）\n",
+		explanation:  "\n3. 最初の修復のもとになった検出結果の説明（イベント %s、GET /explanations/ID）:\n",
+		now:          "  現在: %s\n",
+		applied:      "\n4. vigil が変更を適用し、反映を待って検証しました。こちらで実行した describe 呼び出しの結果も一致します:\n",
+		verified:     "  %s（対象 %s）: %s\n    変更前: %s\n    変更後: %s\n",
+		loaded:       "\n5. 調査: 証跡のバケット s3://%[3]s のログファイル %[2]d 個から CloudTrail レコード %[1]d 件を読み込みました（読み取り系の呼び出しを含みます。変更系は vigil が受信時に記録済みです）。\n",
+		timeline:     "攻撃者のタイムライン。通常と異なる呼び出しにはラベルを付けています（GET /investigate/timeline?%s）:\n",
+		kept:         "データベースと設定ファイルは %s にあります。",
+		timelineHead: "  %s（%s）: %d 件の呼び出し、古い順（同じ秒の呼び出しの順序は不定）\n",
+	},
+}
