@@ -108,8 +108,8 @@ func TestReportsPage(t *testing.T) {
 	code, page, _ = bob.do("GET", "/ui/reports", nil, "Accept-Language", "en")
 	for _, want := range []string{"daily — run 2", "1 new, 1 resolved, 1 still open", "New violations (1)", newBucket, "Resolved violations (1)", "AWS::::Account:111111111111",
 		`href="/ui/reports/csv?name=daily&amp;run=2" download>Download the CSV (2 violations)`, `href="/ui/reports?name=daily&amp;run=1"`} {
-		if !strings.Contains(page, want) {
-			t.Fatalf("reports page (en) lacks %q:\n%s", want, page)
+		if code != 200 || !strings.Contains(page, want) {
+			t.Fatalf("reports page (en) = %d, lacks %q:\n%s", code, want, page)
 		}
 	}
 	// The new violation is listed under "New", the resolved one under
