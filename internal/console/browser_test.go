@@ -45,7 +45,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		aws = need(t, "the AWS CLI", "/usr/bin/aws", "apt-get install awscli")
 	}
 
-	base, sb := serveConsole(t)
+	base, sb, dsn := serveConsoleDB(t)
+	runReports(t, sb, dsn)
 	postFinding(t, base)
 	postEvent(t, base, "cloudtrail.authorize_ssh_world.json")
 	const instance = "i-04f2e6a8c0b1d3957"
@@ -76,6 +77,11 @@ func TestConsoleInBrowser(t *testing.T) {
 		Statuses    []string            `json:"statuses"`
 		Forged      int                 `json:"forged"`
 		NoToken     int                 `json:"noToken"`
+		CSV         []struct {
+			Status      int    `json:"status"`
+			Disposition string `json:"disposition"`
+			Head        string `json:"head"`
+		} `json:"csv"`
 	}
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &got); err != nil {
@@ -86,7 +92,11 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	// 10 pages in two languages, the sign-in page in both, the pending
 	// list and approval, the approval once verified and the viewer's.
-	if len(got.Screenshots) != 2*10+2+4 {
+	if len(got.CSV) != 2 || got.CSV[0].Status != 200 || !strings.HasPrefix(got.CSV[0].Disposition, "attachment") || !strings.HasPrefix(got.CSV[0].Head, "Resource,") ||
+		got.CSV[1].Status != 200 || !strings.HasPrefix(got.CSV[1].Head, "リソース名,") {
+		t.Fatalf("report CSV downloads = %+v", got.CSV)
+	}
+	if len(got.Screenshots) != 2*11+2+4 {
 		t.Fatalf("%d screenshots: %v", len(got.Screenshots), got.Screenshots)
 	}
 	for _, f := range got.Screenshots {

@@ -16,11 +16,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/vigilhq/vigil/internal/audit"
 	"github.com/vigilhq/vigil/internal/config"
 	"github.com/vigilhq/vigil/internal/investigate"
+	"github.com/vigilhq/vigil/internal/jobs"
 	"github.com/vigilhq/vigil/internal/operator"
 	"github.com/vigilhq/vigil/internal/remediate"
 	"github.com/vigilhq/vigil/internal/store"
@@ -46,6 +48,8 @@ type Options struct {
 	Operator operator.API
 	// Remediation serves approvals and remediations.
 	Remediation *remediate.Service
+	// Jobs lists an incident's deliveries and their attempts.
+	Jobs *jobs.Queue
 	// Investigate serves timelines and related entities.
 	Investigate *investigate.Service
 	// SecureCookies marks the session cookie Secure even on plain HTTP
@@ -63,7 +67,9 @@ type Console struct {
 	pages    map[string]*template.Template
 	sessions *sessions
 	limiter  *limiter
-	users    map[string]User
+
+	usersMu sync.RWMutex
+	users   map[string]User
 }
 
 // New returns a console over opts.
@@ -84,11 +90,31 @@ func New(opts Options) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{opts: opts, pages: pages, sessions: newSessions(opts.SessionTTL, opts.Now), limiter: newLimiter(opts.Now), users: map[string]User{}}
-	for _, u := range opts.Users {
-		c.users[u.Name] = u
-	}
+	c := &Console{opts: opts, pages: pages, sessions: newSessions(opts.SessionTTL, opts.Now), limiter: newLimiter(opts.Now)}
+	c.SetUsers(opts.Users)
 	return c, nil
+}
+
+// SetUsers replaces the people who may sign in (server.users after a
+// configuration reload). It takes effect at each session's next request:
+// a removed user's sessions, and those of a user whose password changed,
+// are signed out; a changed role applies at once.
+func (c *Console) SetUsers(us []User) {
+	m := make(map[string]User, len(us))
+	for _, u := range us {
+		m[u.Name] = u
+	}
+	c.usersMu.Lock()
+	c.users = m
+	c.usersMu.Unlock()
+}
+
+// user returns the user called name, as the configuration has them now.
+func (c *Console) user(name string) (User, bool) {
+	c.usersMu.RLock()
+	defer c.usersMu.RUnlock()
+	u, ok := c.users[name]
+	return u, ok
 }
 
 // Handler returns the console's routes, all under /ui/.
@@ -111,6 +137,8 @@ func (c *Console) Handler() http.Handler {
 	mux.Handle("GET /ui/remediations/{id}", c.need(config.RoleViewer, c.remediation))
 	mux.Handle("GET /ui/remediations/{id}/status", c.need(config.RoleViewer, c.remediationStatus))
 	mux.Handle("POST /ui/remediations/{id}/rollback", c.need(config.RoleAdmin, c.rollback))
+	mux.Handle("GET /ui/reports", c.need(config.RoleViewer, c.reports))
+	mux.Handle("GET /ui/reports/csv", c.need(config.RoleViewer, c.reportCSV))
 	mux.Handle("GET /ui/investigate", c.need(config.RoleViewer, c.investigate))
 	mux.Handle("GET /ui/deadletters", c.need(config.RoleViewer, c.deadLetters))
 	mux.Handle("POST /ui/deadletters/{job}/redrive", c.need(config.RoleApprover, c.redrive))

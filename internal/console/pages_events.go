@@ -186,6 +186,14 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	data["Explanations"] = explanationsOf(xs)
+	if c.opts.Jobs != nil {
+		ds, err := c.deliveriesOf(r.Context(), e.ID)
+		if err != nil {
+			c.failErr(w, r, s, http.StatusInternalServerError, err)
+			return
+		}
+		data["Deliveries"] = ds
+	}
 	if c.opts.Operator != nil {
 		if d, err := c.opts.Operator.TestEvent(r.Context(), e.Raw); err == nil {
 			data["Decision"] = d

@@ -90,8 +90,18 @@ var funcs = template.FuncMap{
 		return strings.TrimSpace(b.String())
 	},
 	"statuses": remediationStatuses,
-	"short":    short,
-	"at":       func(role, need string) bool { return config.RoleRank(role) >= config.RoleRank(need) },
+	// dict passes several values to a sub-template: dict "A" 1 "B" 2.
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			if k, ok := kv[i].(string); ok {
+				m[k] = kv[i+1]
+			}
+		}
+		return m
+	},
+	"short": short,
+	"at":    func(role, need string) bool { return config.RoleRank(role) >= config.RoleRank(need) },
 }
 
 // timeHTML shows t in UTC, with the exact time on hover; console.js

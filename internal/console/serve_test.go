@@ -31,6 +31,13 @@ const (
 // and the sandbox.
 func serveConsole(t testing.TB) (string, *sandbox.Sandbox) {
 	t.Helper()
+	base, sb, _ := serveConsoleDB(t)
+	return base, sb
+}
+
+// serveConsoleDB is serveConsole that also returns the database's DSN.
+func serveConsoleDB(t testing.TB) (string, *sandbox.Sandbox, string) {
+	t.Helper()
 	sb := sandboxtest.Start(t, sandbox.Options{Scenario: sandbox.Demo()})
 	t.Setenv("VIGIL_TEST_KEY", pipelinetest.APIKey)
 	t.Setenv("ALICE_PASSWORD", alicePassword)
@@ -58,7 +65,7 @@ rules:
       - {type: remediate}
       - {id: explain, type: summarize}
 `)
-	return pipelinetest.ServeConfig(t, cfg, pipeline.Deps{}), sb
+	return pipelinetest.ServeConfig(t, cfg, pipeline.Deps{}), sb, cfg.Database
 }
 
 // postFinding sends the demo's GuardDuty EC2 finding through the API.
@@ -278,13 +285,18 @@ func TestEveryPage(t *testing.T) {
 		}
 		return m != nil
 	})
+	// The incident lists its deliveries with each attempt's outcome.
+	waitFor(t, "the summarize delivery on the incident page", func() bool {
+		_, page, _ := bob.do("GET", "/ui/events/"+eventID, nil)
+		return strings.Contains(page, "<h2>Deliveries</h2>") && strings.Contains(page, "guardduty-ec2 → explain") && strings.Contains(page, "Attempt 1") && strings.Contains(page, "— delivered")
+	})
 	const user = "/ui/investigate?entity=arn:aws:iam::111122223333:user/etl-batch"
 	waitFor(t, "the CloudTrail call recorded", func() bool {
 		code, page, _ := bob.do("GET", user, nil)
 		return code == 200 && strings.Contains(page, "AuthorizeSecurityGroupIngress") && strings.Contains(page, "<svg") && strings.Contains(page, "203.0.113.77")
 	})
 	pages := []string{"/ui/", user, "/ui/?q=bitcoin&source=aws.guardduty", "/ui/events/" + eventID, "/ui/approvals", "/ui/approvals?all=1", "/ui/remediations",
-		"/ui/investigate", "/ui/deadletters", "/ui/silences", "/ui/rules"}
+		"/ui/investigate", "/ui/deadletters", "/ui/silences", "/ui/rules", "/ui/reports"}
 	for _, lang := range []string{"en", "ja"} {
 		for _, p := range pages {
 			code, page, _ := bob.do("GET", p, nil, "Accept-Language", lang)

@@ -26,6 +26,8 @@ type session struct {
 	role    string
 	csrf    string
 	expires time.Time
+	// cred is the credential the user signed in with (User.credential).
+	cred [32]byte
 }
 
 // sessions are kept in memory, by the SHA-256 of their cookie's value (a
@@ -56,7 +58,7 @@ func keyOf(cookie string) string {
 // start returns a new session's cookie value.
 func (s *sessions) start(u User) (string, *session) {
 	v := token()
-	ss := &session{user: u.Name, role: u.Role, csrf: token(), expires: s.now().Add(s.ttl)}
+	ss := &session{user: u.Name, role: u.Role, csrf: token(), expires: s.now().Add(s.ttl), cred: u.credential()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
@@ -99,12 +101,26 @@ func (c *Console) setCookie(w http.ResponseWriter, r *http.Request, name, value 
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/ui/", MaxAge: maxAge, HttpOnly: true, Secure: c.secureRequest(r), SameSite: http.SameSiteLaxMode})
 }
 
+// sessionOf returns the request's session as the configuration has its
+// user now: nil when the user was removed or their password changed since
+// they signed in (the session ends), with their current role otherwise.
 func (c *Console) sessionOf(r *http.Request) (*session, string) {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil, ""
 	}
-	return c.sessions.get(ck.Value), ck.Value
+	s := c.sessions.get(ck.Value)
+	if s == nil {
+		return nil, ck.Value
+	}
+	u, ok := c.user(s.user)
+	if !ok || u.credential() != s.cred {
+		c.sessions.end(ck.Value)
+		return nil, ck.Value
+	}
+	cur := *s
+	cur.role = u.Role
+	return &cur, ck.Value
 }
 
 // need serves h to signed-in people whose role is at least role. A POST

@@ -49,6 +49,15 @@ func NewUser(name, role, password string) User {
 	return User{Name: name, Role: role, secret: []byte(password)}
 }
 
+// credential identifies u's password without being it, so a session can
+// tell that the password it signed in with was changed.
+func (u User) credential() [32]byte {
+	if u.hash != nil {
+		return sha256.Sum256(append([]byte("bcrypt:"), u.hash...))
+	}
+	return sha256.Sum256(append([]byte("secret:"), u.secret...))
+}
+
 // dummyHash is compared against when the username is unknown, so that a
 // wrong username takes as long as a wrong password.
 var dummyHash = []byte("$2a$10$ipExaGQCLJs/G.RlYiKdLugMnCzWpkMKg9NMHT9HARvvYG4jzA7km")
@@ -66,7 +75,7 @@ func (u User) check(password string) bool {
 
 // authenticate returns the user name and password sign in as.
 func (c *Console) authenticate(name, password string) (User, bool) {
-	u, ok := c.users[name]
+	u, ok := c.user(name)
 	if !ok {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return User{}, false

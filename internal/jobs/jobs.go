@@ -25,6 +25,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vigilhq/vigil/internal/store"
 )
@@ -92,6 +93,7 @@ type client interface {
 	stop(ctx context.Context) error
 	stopAndCancel(ctx context.Context) error
 	insertTx(ctx context.Context, tx store.Tx, params []river.InsertManyParams) ([]int64, error)
+	list(ctx context.Context, params *river.JobListParams) ([]*rivertype.JobRow, error)
 }
 
 type riverClient[TTx any] struct{ c *river.Client[TTx] }
@@ -99,6 +101,14 @@ type riverClient[TTx any] struct{ c *river.Client[TTx] }
 func (r riverClient[TTx]) start(ctx context.Context) error         { return r.c.Start(ctx) }
 func (r riverClient[TTx]) stop(ctx context.Context) error          { return r.c.Stop(ctx) }
 func (r riverClient[TTx]) stopAndCancel(ctx context.Context) error { return r.c.StopAndCancel(ctx) }
+
+func (r riverClient[TTx]) list(ctx context.Context, params *river.JobListParams) ([]*rivertype.JobRow, error) {
+	res, err := r.c.JobList(ctx, params)
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return res.Jobs, nil
+}
 
 func (r riverClient[TTx]) insertTx(ctx context.Context, tx store.Tx, params []river.InsertManyParams) ([]int64, error) {
 	if len(params) == 1 {

@@ -33,9 +33,13 @@ func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config) (restart []st
 	if err != nil {
 		return nil, err
 	}
+	// server.users is reloaded by the console (server.RunConfig); the rest
+	// of server needs a restart.
+	oldServer, newServer := old.Server, cfg.Server
+	oldServer.Users, newServer.Users = nil, nil
 	for name, pair := range map[string][2]any{
 		"database": {old.Database, cfg.Database},
-		"server":   {old.Server, cfg.Server},
+		"server":   {oldServer, newServer},
 		"jobs":     {old.Jobs, cfg.Jobs},
 		"sqs":      {old.SQS, cfg.SQS},
 		"network":  {old.Network, cfg.Network},
@@ -60,6 +64,7 @@ func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config) (restart []st
 	// What needs a restart keeps its running value.
 	kept := *cfg
 	kept.Database, kept.Server, kept.Jobs, kept.SQS, kept.Network, kept.Explain = old.Database, old.Server, old.Jobs, old.SQS, old.Network, old.Explain
+	kept.Server.Users = cfg.Server.Users
 	kept.Knowledge, kept.Ask = old.Knowledge, old.Ask
 	kept.Remediation.Role, kept.Remediation.ExternalID = old.Remediation.Role, old.Remediation.ExternalID
 	kept.Remediation.SlackSigningSecret = old.Remediation.SlackSigningSecret

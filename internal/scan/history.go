@@ -47,7 +47,7 @@ var Migrations = []store.Migration{{ID: "scan/0001_history", SQL: []string{
 		PRIMARY KEY (name, finding_id)
 	)`,
 	`CREATE INDEX IF NOT EXISTS vigil_scan_findings_run ON vigil_scan_findings (name, seen_run)`,
-}}}
+}}, archiveMigration}
 
 // OpenHistory returns the history kept in st (migrated with Migrations).
 func OpenHistory(ctx context.Context, st *store.Store) (*History, error) {
@@ -176,7 +176,7 @@ func (r *diffRun) flush(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		return r.archiveRows(ctx, tx, batch, isNew, dup)
 	})
 	if err != nil {
 		return fmt.Errorf("scan history: %w", err)
@@ -245,11 +245,14 @@ func (r *diffRun) commit(ctx context.Context, total, resolved int) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM vigil_scan_findings WHERE name = ? AND seen_run < ?`, r.name, r.prev); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO vigil_scans (name, run, finished_at, total, new_count, resolved, delivery) VALUES (?,?,?,?,?,?,?)
+		now := time.Now()
+		if _, err := tx.Exec(ctx, `INSERT INTO vigil_scans (name, run, finished_at, total, new_count, resolved, delivery) VALUES (?,?,?,?,?,?,?)
 			ON CONFLICT (name) DO UPDATE SET run = excluded.run, finished_at = excluded.finished_at, total = excluded.total,
 				new_count = excluded.new_count, resolved = excluded.resolved, delivery = excluded.delivery`,
-			r.name, r.cur, store.Micros(time.Now()), total, r.news, resolved, r.delivery)
-		return err
+			r.name, r.cur, store.Micros(now), total, r.news, resolved, r.delivery); err != nil {
+			return err
+		}
+		return r.archiveCommit(ctx, tx, now)
 	})
 	if err != nil {
 		return fmt.Errorf("scan history: %w", err)

@@ -146,6 +146,9 @@ func Run(ctx context.Context, sc *Scanner, w io.Writer, opts Options) (*Result, 
 	}
 	err := sc.Scan(ctx, opts.Query, func(f *Finding) error {
 		if dr != nil {
+			if opts.Owners.Enabled() {
+				f.owner, _ = opts.Owners.Of(f)
+			}
 			return dr.add(ctx, f)
 		}
 		return emit(f, false)
@@ -159,6 +162,9 @@ func Run(ctx context.Context, sc *Scanner, w io.Writer, opts Options) (*Result, 
 		}
 		res.Resolved, res.ResolvedExamples, err = dr.finish(ctx, opts.Examples)
 		if err != nil {
+			return nil, err
+		}
+		if err := dr.archive(ctx, res, opts.Owners.Enabled()); err != nil {
 			return nil, err
 		}
 		total, resolved := res.Total, res.Resolved

@@ -140,6 +140,8 @@ type Finding struct {
 	// ScannedIn is the region whose Security Hub listed the finding (its
 	// Region differs under cross-region aggregation).
 	ScannedIn string
+	// owner is the owner tag's value, kept with the run in the archive.
+	owner string
 }
 
 // ControlID returns a finding's control id: Compliance.SecurityControlId,

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"net/http"
 	"strings"
 
 	"github.com/vigilhq/vigil/internal/console"
@@ -11,17 +10,13 @@ import (
 
 // newConsole builds the web console over p's services, for the people in
 // server.users.
-func newConsole(ctx context.Context, p *pipeline.Pipeline) (http.Handler, error) {
+func newConsole(ctx context.Context, p *pipeline.Pipeline) (*console.Console, error) {
 	cfg := p.Config()
 	users, err := console.ResolveUsers(ctx, cfg.Server.Users, p.Secrets())
 	if err != nil {
 		return nil, err
 	}
 	opts := console.Options{Store: p.Store(), Users: users, SessionTTL: cfg.Server.SessionTTL.D(), Operator: p.Operator(),
-		Remediation: p.Remediation(), Investigate: p.Investigate(), Logger: p.Logger(), SecureCookies: strings.HasPrefix(cfg.Server.PublicURL, "https://")}
-	c, err := console.New(opts)
-	if err != nil {
-		return nil, err
-	}
-	return c.Handler(), nil
+		Remediation: p.Remediation(), Jobs: p.Queue(), Investigate: p.Investigate(), Logger: p.Logger(), SecureCookies: strings.HasPrefix(cfg.Server.PublicURL, "https://")}
+	return console.New(opts)
 }

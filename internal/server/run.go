@@ -14,6 +14,7 @@ import (
 	"github.com/vigilhq/vigil/event"
 	"github.com/vigilhq/vigil/internal/buildinfo"
 	"github.com/vigilhq/vigil/internal/config"
+	"github.com/vigilhq/vigil/internal/console"
 	"github.com/vigilhq/vigil/internal/explain"
 	"github.com/vigilhq/vigil/internal/ingest"
 	"github.com/vigilhq/vigil/internal/netguard"
@@ -103,11 +104,13 @@ func Run(ctx context.Context, p *pipeline.Pipeline, opts RunOptions) error {
 			return fmt.Errorf("remediation.slack_signing_secret: %w", err)
 		}
 	}
+	var con *console.Console
 	if len(cfg.Server.Users) > 0 {
-		if srv.Console, err = newConsole(ctx, p); err != nil {
+		if con, err = newConsole(ctx, p); err != nil {
 			p.Stop(ctx)
 			return err
 		}
+		srv.Console = con.Handler()
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
@@ -153,10 +156,25 @@ func Run(ctx context.Context, p *pipeline.Pipeline, opts RunOptions) error {
 				log.Error("reload refused; the running configuration stays", "error", err.Error())
 				return nil, err
 			}
+			// server.users is resolved first: a password that does not
+			// resolve refuses the whole reload.
+			var users []console.User
+			if con != nil {
+				if users, err = console.ResolveUsers(ctx, cfg.Server.Users, p.Secrets()); err != nil {
+					log.Error("reload refused; the running configuration stays", "error", err.Error())
+					return nil, err
+				}
+			}
 			restart, err := p.Reload(ctx, cfg)
 			if err != nil {
 				log.Error("reload refused; the running configuration stays", "error", err.Error())
 				return nil, err
+			}
+			if con != nil {
+				con.SetUsers(users)
+			} else if len(cfg.Server.Users) > 0 {
+				// The console is mounted at start only.
+				restart = append(restart, "server.users")
 			}
 			startSchedules()
 			if len(restart) > 0 {

@@ -105,7 +105,7 @@ try {
     const ev = await page.locator("a[href^='/ui/events/']").first().getAttribute("href");
     return [["incidents", "/ui/"], ["incident", ev], ["approvals", "/ui/approvals?all=1"], ["approval", new URL(approvalURL).pathname],
       ["remediations", "/ui/remediations"], ["remediation", rem], ["investigate", `/ui/investigate?entity=${encodeURIComponent(entity)}`],
-      ["deadletters", "/ui/deadletters"], ["silences", "/ui/silences"], ["rules", "/ui/rules"]];
+      ["deadletters", "/ui/deadletters"], ["silences", "/ui/silences"], ["rules", "/ui/rules"], ["reports", "/ui/reports"]];
   };
   await page.goto(approvalURL);
   const list = await pages();
@@ -114,7 +114,18 @@ try {
     await audit(page, `${name}-en`);
     await shot(page, `${name}-en`);
   }
+  // The report's CSV is a download, with Japanese headers once the page
+  // is in Japanese (below).
+  const csvOf = async () => page.evaluate(async () => {
+    const a = document.querySelector("a[download][href^='/ui/reports/csv']");
+    const r = await fetch(a.getAttribute("href"));
+    return { status: r.status, disposition: r.headers.get("Content-Disposition"), head: (await r.text()).replace(/^\ufeff/, "").split("\r\n")[0] };
+  });
+  await page.goto(`${BASE}/ui/reports`);
+  findings.csv = [await csvOf()];
   await page.getByRole("link", { name: "日本語", exact: true }).click();
+  await page.goto(`${BASE}/ui/reports`);
+  findings.csv.push(await csvOf());
   for (const [name, p] of list) {
     await page.goto(BASE + p);
     expect(await page.getAttribute("html", "lang") === "ja", `${p} is not in Japanese after the switch`);
