@@ -1,11 +1,11 @@
 package main
 
 import (
-	"regexp"
 	"archive/zip"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
