@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -32,6 +34,14 @@ const runAsVigilEnv = "VIGIL_DOCS_RUN_AS_VIGIL"
 // docsFileEnv names the Markdown file the test runs inside its own network
 // namespace (set by the outer test for the inner one).
 const docsFileEnv = "VIGIL_DOCS_RUN_FILE"
+
+// pageLimitEnv gives the inner test the time its page's session may take
+// (milliseconds), pageTimeout at most.
+const pageLimitEnv = "VIGIL_DOCS_RUN_LIMIT_MS"
+
+// pageTimeout bounds one page's session: generous, because a two-core CI
+// machine under load takes seconds for each AWS CLI call.
+const pageTimeout = 4 * time.Minute
 
 func TestMain(m *testing.M) {
 	if os.Getenv(runAsVigilEnv) == "1" {
@@ -161,24 +171,23 @@ func TestDocumentedExamplesRun(t *testing.T) {
 	}
 	t.Logf("%d shell blocks, %d marked not run", total, notRun)
 
-	// Not yet green on every page (see the operator status report): the
-	// pages run only when asked, until the failures they show are fixed.
-	if os.Getenv("VIGIL_DOCS_RUN") != "1" {
-		t.Skip("set VIGIL_DOCS_RUN=1 to run the documented examples (not yet green on every page)")
-	}
+	var missing []string
 	for _, tool := range []string{"unshare", "ip", "bash", "curl", "aws"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed; the documented examples need it", tool)
-			}
-			t.Skipf("%s is not installed: the documented examples are not run (they are under CI=true)", tool)
+			missing = append(missing, tool)
 		}
+	}
+	if len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("not installed: %s; the documented examples need them", strings.Join(missing, ", "))
+		}
+		t.Skipf("not installed: %s; the documented examples are not run (under CI=true this fails)", strings.Join(missing, ", "))
 	}
 	if out, err := exec.Command("unshare", "-rn", "true").CombinedOutput(); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("unshare -rn: %v: %s", err, out)
 		}
-		t.Skipf("unshare -rn is not permitted here (%v): the documented examples are not run", err)
+		t.Skipf("unshare -rn is not permitted here (%v: %s): the documented examples are not run (under CI=true this fails)", err, bytes.TrimSpace(out))
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -188,22 +197,43 @@ func TestDocumentedExamplesRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each page gets pageTimeout (a loaded two-core machine runs the AWS
+	// CLI in seconds per call), and all of them end before the test's own
+	// deadline, so a hang is reported by page and block, not by the test
+	// binary's panic.
+	end := time.Now().Add(20 * time.Minute)
+	if d, ok := t.Deadline(); ok {
+		end = d.Add(-20 * time.Second)
+	}
 	sem := make(chan struct{}, 3)
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
 			t.Parallel()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
+			limit := time.Until(end)
+			if limit > pageTimeout+30*time.Second {
+				limit = pageTimeout + 30*time.Second
+			}
+			if limit < 10*time.Second {
+				t.Fatalf("no time left before the test's deadline to run %s (raise go test -timeout)", f)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), limit)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, "unshare", "-rn", self, "-test.run=^TestDocumentedExamplesRun$", "-test.v")
-			cmd.Env = append(os.Environ(), docsFileEnv+"="+f, "VIGIL_DOCS_REPO="+repo)
+			cmd.Env = append(os.Environ(), docsFileEnv+"="+f, "VIGIL_DOCS_REPO="+repo, fmt.Sprintf("%s=%d", pageLimitEnv, (limit-20*time.Second)/time.Millisecond))
 			cmd.Dir, _ = os.Getwd()
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Errorf("the examples of %s failed (%v):\n%s", f, err, out)
+				return
+			}
+			for _, l := range strings.Split(string(out), "\n") {
+				if strings.Contains(l, "documented outputs compared") {
+					t.Log(strings.TrimSpace(l))
+				}
 			}
 		})
 	}
@@ -361,15 +391,17 @@ exec %[1]q "$@"
 	// every failing command recorded by its line.
 	var drv strings.Builder
 	drv.WriteString(`set +e
-__wait_port() { for _ in $(seq 1 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing listens on 127.0.0.1:$1 after 60s" >&2; return 1; }
+__wait_port() { for _ in $(seq 1 1200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing listens on 127.0.0.1:$1 after 120s" >&2; return 1; }
 __stop_sandbox() { [ -n "$__sandbox" ] && kill "$__sandbox" 2>/dev/null && wait "$__sandbox" 2>/dev/null; __sandbox=; }
 vigil sandbox >"$__state/sandbox.log" 2>&1 &
 __sandbox=$!
 __wait_port 4566 || exit 97
 cd "$__work"
 `)
+	golden := make([][]expected, len(blocks))
 	for i, b := range blocks {
-		script := prepareBlock(b.text)
+		script, exp := prepareBlock(b.text, fmt.Sprintf("%s/gold%d", state, i))
+		golden[i] = exp
 		if err := os.WriteFile(filepath.Join(state, fmt.Sprintf("block%d.sh", i)), []byte(script), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -382,7 +414,11 @@ cd "$__work"
 	if err := os.WriteFile(filepath.Join(state, "driver.sh"), []byte(drv.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	limit := pageTimeout
+	if ms, err := strconv.Atoi(os.Getenv(pageLimitEnv)); err == nil && ms > 0 {
+		limit = time.Duration(ms) * time.Millisecond
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(state, "driver.sh"))
 	cmd.Dir = work
@@ -420,40 +456,219 @@ cd "$__work"
 				cmds = append(cmds, fmt.Sprintf("%s:%d: %s", file, b.line+n, strings.TrimSpace(lines[n-1])))
 			}
 		}
+		if len(cmds) == 0 {
+			cmds = append(cmds, "(the block's last command, part of a list such as a && b, exited non-zero)")
+		}
 		t.Errorf("%s:%d: a command of this block failed:\n  %s\noutput:\n%s", file, b.line, strings.Join(cmds, "\n  "), read(fmt.Sprintf("out%d", i)))
+	}
+	checked := 0
+	for i, b := range blocks {
+		for _, e := range golden[i] {
+			prefix := fmt.Sprintf("%s/gold%d_%d", state, i, e.line)
+			stdout, err1 := os.ReadFile(prefix + ".out")
+			stderr, err2 := os.ReadFile(prefix + ".err")
+			if err1 != nil || err2 != nil {
+				t.Errorf("%s:%d: the command did not run, so its documented output was not compared", file, b.line+e.line)
+				continue
+			}
+			checked++
+			if problem := e.check(string(stdout), string(stderr)); problem != "" {
+				t.Errorf("%s:%d: the output differs from the one documented below the command: %s\nstdout: %s\nstderr: %s", file, b.line+e.line, problem, stdout, stderr)
+			}
+		}
+	}
+	if checked > 0 {
+		t.Logf("%s: %d documented outputs compared", file, checked)
 	}
 }
 
 var backgroundServer = regexp.MustCompile(`^(?:[A-Z_]+=\S+\s+)*vigil\s+(sandbox|serve)\b(.*?)&\s*(?:#.*)?$`)
 
+var hereDoc = regexp.MustCompile(`<<-?\s*['"]?(\w+)['"]?`)
+
 // prepareBlock makes a block's servers wait as a reader does: a line that
 // starts vigil sandbox or vigil serve in the background is followed by a
 // wait for its port (and an earlier sandbox on 4566 is stopped first).
-// Lines keep their numbers, so failures point at the Markdown.
-func prepareBlock(text string) string {
+// A command followed by comments showing its output (see expectedOutput)
+// has its standard output and error kept in gold+"_LINE.out" and ".err"
+// (and shown as well) to be compared with them. Lines keep their numbers,
+// so failures point at the Markdown.
+func prepareBlock(text, gold string) (string, []expected) {
 	lines := strings.Split(text, "\n")
-	for i, l := range lines {
-		m := backgroundServer.FindStringSubmatch(strings.TrimSpace(l))
-		if m == nil {
+	var exps []expected
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		trimmed := strings.TrimSpace(l)
+		if m := backgroundServer.FindStringSubmatch(trimmed); m != nil {
+			port := "8080"
+			if m[1] == "sandbox" {
+				port = "4566"
+			}
+			if a := regexp.MustCompile(`--addr[ =]\S*:(\d+)`).FindStringSubmatch(m[2]); a != nil {
+				port = a[1]
+			}
+			pre := ""
+			if m[1] == "sandbox" && port == "4566" {
+				pre = "__stop_sandbox; "
+			}
+			lines[i] = pre + strings.TrimRight(strings.SplitN(l, "#", 2)[0], " ") + " __wait_port " + port
 			continue
 		}
-		port := "8080"
-		if m[1] == "sandbox" {
-			port = "4566"
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			continue
 		}
-		if a := regexp.MustCompile(`--addr[ =]\S*:(\d+)`).FindStringSubmatch(m[2]); a != nil {
-			port = a[1]
+		// A command: its continuation lines, then the comments below it.
+		start := i
+		for i+1 < len(lines) && strings.HasSuffix(strings.TrimSpace(lines[i]), "\\") {
+			i++
 		}
-		pre := ""
-		if m[1] == "sandbox" && port == "4566" {
-			pre = "__stop_sandbox; "
+		if h := hereDoc.FindStringSubmatch(lines[i]); h != nil {
+			// A here-document's body is data, not commands: skipped,
+			// and the command is run as written.
+			for i+1 < len(lines) && strings.TrimSpace(lines[i]) != h[1] {
+				i++
+			}
+			continue
 		}
-		lines[i] = pre + strings.TrimRight(strings.SplitN(l, "#", 2)[0], " ") + " __wait_port " + port
+		var comments []string
+		for j := i + 1; j < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[j]), "#"); j++ {
+			comments = append(comments, strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(lines[j]), "#")))
+		}
+		e, ok := expectedOutput(comments)
+		// A trailing comment on the command's last line would swallow
+		// the redirection: such a command is run as written, unchecked.
+		if !ok || strings.Contains(lines[i], " #") || strings.HasSuffix(strings.TrimSpace(lines[i]), "&") {
+			continue
+		}
+		e.line = start + 1
+		f := fmt.Sprintf("%s_%d", gold, e.line)
+		lines[start] = "{ " + lines[start]
+		lines[i] += fmt.Sprintf(" ; } >%q 2>%q; cat %[1]q; cat %[2]q >&2", f+".out", f+".err")
+		exps = append(exps, e)
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n"), exps
+}
+
+// expected is the output a block documents below a command, as comments:
+// "# {...}" (or "# [...]") for its JSON on standard output, compared as
+// JSON (text after the value is commentary), "# stderr: TEXT" for a line
+// of its standard error, "# exit N" for the "exit N" an `|| echo "exit $?"`
+// prints. Other comments are prose and are not compared.
+type expected struct {
+	line   int // of the command in its block, from 1
+	json   []any
+	stderr []string
+	exit   string
+}
+
+func expectedOutput(comments []string) (expected, bool) {
+	var e expected
+	found := false
+	for _, c := range comments {
+		switch {
+		case strings.HasPrefix(c, "{") || strings.HasPrefix(c, "["):
+			var v any
+			if err := json.NewDecoder(strings.NewReader(c)).Decode(&v); err != nil {
+				continue
+			}
+			e.json = append(e.json, v)
+			found = true
+		case strings.HasPrefix(c, "stderr: "):
+			e.stderr = append(e.stderr, strings.TrimPrefix(c, "stderr: "))
+			found = true
+		case regexp.MustCompile(`^exit \d+$`).MatchString(c):
+			e.exit = c
+			found = true
+		}
+	}
+	return e, found
+}
+
+// check returns what in the output differs from e, or "".
+func (e expected) check(stdout, stderr string) string {
+	var problems []string
+	if len(e.json) > 0 {
+		dec := json.NewDecoder(strings.NewReader(stdout))
+		var got []any
+		for {
+			var v any
+			if err := dec.Decode(&v); err != nil {
+				break
+			}
+			got = append(got, v)
+		}
+		if len(got) < len(e.json) {
+			problems = append(problems, fmt.Sprintf("want %d JSON values on standard output, got %d", len(e.json), len(got)))
+		} else {
+			for k, want := range e.json {
+				if !reflect.DeepEqual(got[k], want) {
+					w, _ := json.Marshal(want)
+					g, _ := json.Marshal(got[k])
+					problems = append(problems, fmt.Sprintf("JSON value %d is %s, the docs show %s", k+1, g, w))
+				}
+			}
+		}
+	}
+	for _, want := range e.stderr {
+		if !strings.Contains(stderr, want) {
+			problems = append(problems, fmt.Sprintf("standard error lacks %q", want))
+		}
+	}
+	if e.exit != "" && !regexp.MustCompile(`(?m)^`+e.exit+`$`).MatchString(stdout) {
+		problems = append(problems, fmt.Sprintf("no %q", e.exit))
+	}
+	return strings.Join(problems, "; ")
 }
 
 func dirExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
+}
+
+// TestPrepareBlockOutputs checks how documented outputs are found and
+// compared, without running a page.
+func TestPrepareBlockOutputs(t *testing.T) {
+	block := `vigil test-event-pattern \
+  --event-pattern '{"source":["aws.ec2"]}' --event file://event.json
+# {"Result": true}   (prose after the value)
+
+vigil test-event-pattern --event-pattern '{' --event file://event.json || echo "exit $?"
+# stderr: InvalidEventPatternException
+# exit 2
+cat > x.yaml <<'EOF2'
+a: 1
+EOF2
+# {"not": "an output of cat"}
+vigil version   # a trailing comment
+# {"skipped": true}
+echo hello
+# a remark, not an output
+`
+	script, exps := prepareBlock(block, "/s/gold0")
+	if len(exps) != 2 || exps[0].line != 1 || exps[1].line != 5 {
+		t.Fatalf("expectations %+v, want the commands of lines 1 and 5", exps)
+	}
+	if got, want := strings.Count(script, "\n"), strings.Count(block, "\n"); got != want {
+		t.Errorf("the script has %d lines, the block %d: failures would point at the wrong line", got, want)
+	}
+	lines := strings.Split(script, "\n")
+	if !strings.HasPrefix(lines[0], "{ vigil") || !strings.Contains(lines[1], `; } >"/s/gold0_1.out" 2>"/s/gold0_1.err"`) {
+		t.Errorf("the first command is not captured:\n%s", script)
+	}
+	for _, c := range []struct {
+		e              expected
+		stdout, stderr string
+		bad            bool
+	}{
+		{exps[0], `{"Result":true}` + "\n", "", false},
+		{exps[0], `{"Result": false}`, "", true},
+		{exps[0], "", "", true},
+		{exps[1], "exit 2\n", "vigil: InvalidEventPatternException: Event pattern is not valid\n", false},
+		{exps[1], "exit 1\n", "InvalidEventPatternException\n", true},
+		{exps[1], "exit 2\n", "", true},
+	} {
+		if problem := c.e.check(c.stdout, c.stderr); (problem != "") != c.bad {
+			t.Errorf("check(%q, %q) = %q, want a problem: %v", c.stdout, c.stderr, problem, c.bad)
+		}
+	}
 }
