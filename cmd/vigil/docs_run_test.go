@@ -232,7 +232,7 @@ func TestDocumentedExamplesRun(t *testing.T) {
 			}
 			for _, l := range strings.Split(string(out), "\n") {
 				if strings.Contains(l, "documented outputs compared") {
-					t.Log(strings.TrimSpace(l))
+					t.Log(regexp.MustCompile(`^\s*\S+\.go:\d+: `).ReplaceAllString(l, ""))
 				}
 			}
 		})
