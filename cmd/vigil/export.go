@@ -205,6 +205,13 @@ func runExportLambdaZip(io stdio, o lambdaZipOptions, args []string) int {
 		return exitFailure
 	}
 	fmt.Fprintf(io.out, "%s: %d bytes (bootstrap, vigil, vigil.yaml from %s)\n", o.output, zip.Len(), o.config)
+	unzipped := int64(len(deploy.Bootstrap) + len(raw))
+	if fi, err := f.Stat(); err == nil {
+		unzipped += fi.Size()
+	}
+	for _, n := range deploy.LambdaZipNotes(int64(zip.Len()), unzipped) {
+		fmt.Fprintf(io.err, "note: %s\n", n)
+	}
 	return exitOK
 }
 

@@ -195,3 +195,18 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 	}
 	return reflect.DeepEqual(x, y)
 }
+
+func TestLambdaZipNotes(t *testing.T) {
+	t.Parallel()
+	if n := LambdaZipNotes(40<<20, 120<<20); len(n) != 0 {
+		t.Errorf("a 40 MB zip of 120 MB: notes %q, want none", n)
+	}
+	n := LambdaZipNotes(57<<20, 153<<20)
+	if len(n) != 1 || !strings.Contains(n[0], "57.0 MB, over Lambda's 50.0 MB limit for a direct upload") || !strings.Contains(n[0], "CodeS3Bucket") || !strings.Contains(n[0], "aws s3 cp") {
+		t.Errorf("a 57 MB zip: notes %q, want the S3 upload path", n)
+	}
+	n = LambdaZipNotes(60<<20, 300<<20)
+	if len(n) != 2 || !strings.Contains(n[0], "Lambda will refuse it") {
+		t.Errorf("300 MB unzipped: notes %q, want a refusal first", n)
+	}
+}

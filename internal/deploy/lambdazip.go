@@ -3,6 +3,7 @@ package deploy
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"io/fs"
 	"strings"
@@ -48,4 +49,32 @@ func LambdaZip(w io.Writer, binary io.Reader, config []byte) error {
 		return err
 	}
 	return z.Close()
+}
+
+// Lambda's deployment package quotas
+// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+const (
+	// LambdaDirectUploadLimit is the largest zip Lambda accepts in the
+	// request itself (CreateFunction's ZipFile, the console, Terraform's
+	// filename); a larger one must be uploaded to S3 first.
+	LambdaDirectUploadLimit = 50 << 20
+	// LambdaUnzippedLimit is the largest a function's code may be unzipped,
+	// however it is uploaded.
+	LambdaUnzippedLimit = 250 << 20
+)
+
+// LambdaZipNotes says what a zip of these sizes (bytes) means for its
+// deployment: nothing when Lambda takes it directly, how to upload it
+// through S3 when it is over the direct-upload limit, and that Lambda
+// refuses it when its contents are over the unzipped limit.
+func LambdaZipNotes(zipped, unzipped int64) []string {
+	var notes []string
+	mb := func(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
+	if unzipped > LambdaUnzippedLimit {
+		notes = append(notes, fmt.Sprintf("unzipped the package is %s, over Lambda's %s limit: Lambda will refuse it; build vigil stripped (CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" ./cmd/vigil) and pass it with --binary", mb(unzipped), mb(LambdaUnzippedLimit)))
+	}
+	if zipped > LambdaDirectUploadLimit {
+		notes = append(notes, fmt.Sprintf("the zip is %s, over Lambda's %s limit for a direct upload: upload it to S3 (aws s3 cp ZIP s3://BUCKET/KEY) and deploy it from there (CloudFormation: the CodeS3Bucket and CodeS3Key parameters of vigil export cloudformation --via lambda; the AWS CLI: aws lambda update-function-code --s3-bucket BUCKET --s3-key KEY); a stripped build (-trimpath -ldflags=\"-s -w\", passed with --binary) makes it smaller", mb(zipped), mb(LambdaDirectUploadLimit)))
+	}
+	return notes
 }
