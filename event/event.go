@@ -96,37 +96,48 @@ func Parse(raw []byte) (*Event, error) {
 	if !utf8.Valid(raw) {
 		return nil, &Error{Problem: "not JSON: input is not valid UTF-8"}
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &top); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return nil, &Error{Problem: fmt.Sprintf("not JSON: %v at byte %d", syn, syn.Offset), err: err}
+	var top members
+	var own []byte // the event's copy of raw, once it is known to be JSON
+	if trimmed[0] == '{' && json.Valid(raw) {
+		own = bytes.Clone(raw)
+		top = scanMembers(own)
+	} else {
+		// Not an object, or not JSON: json.Unmarshal says why, in the
+		// words these errors have always had.
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &m); err != nil {
+			var syn *json.SyntaxError
+			if errors.As(err, &syn) {
+				return nil, &Error{Problem: fmt.Sprintf("not JSON: %v at byte %d", syn, syn.Offset), err: err}
+			}
+			if !json.Valid(raw) {
+				return nil, &Error{Problem: "not JSON: " + err.Error(), err: err}
+			}
+			return nil, &Error{Problem: "not a JSON object: found " + jsonType(trimmed)}
 		}
-		if !json.Valid(raw) {
-			return nil, &Error{Problem: "not JSON: " + err.Error(), err: err}
+		if m == nil { // the literal null
+			return nil, &Error{Problem: "not a JSON object: found null"}
 		}
-		return nil, &Error{Problem: "not a JSON object: found " + jsonType(trimmed)}
-	}
-	if top == nil { // the literal null
-		return nil, &Error{Problem: "not a JSON object: found null"}
+		top = membersOf(m)
 	}
 
 	e := &Event{views: &viewCache{}}
 	strs := []struct {
 		name     string
+		v        []byte
 		dst      *string
 		required bool
 	}{
-		{"version", &e.Version, false},
-		{"id", &e.ID, false},
-		{"detail-type", &e.DetailType, true},
-		{"source", &e.Source, true},
-		{"account", &e.Account, false},
-		{"region", &e.Region, false},
+		{"version", top.version, &e.Version, false},
+		{"id", top.id, &e.ID, false},
+		{"detail-type", top.detailType, &e.DetailType, true},
+		{"source", top.source, &e.Source, true},
+		{"account", top.account, &e.Account, false},
+		{"region", top.region, &e.Region, false},
 	}
 	for _, f := range strs {
-		v, ok := top[f.name]
-		if !ok {
+		v := f.v
+		if v == nil {
 			if f.required {
 				return nil, fieldErr(f.name, "missing: every event needs %q", f.name)
 			}
@@ -142,7 +153,7 @@ func Parse(raw []byte) (*Event, error) {
 		*f.dst = s
 	}
 
-	if v, ok := top["time"]; ok {
+	if v := top.time; v != nil {
 		s, err := stringValue(v)
 		if err != nil {
 			return nil, fieldErr("time", "must be a string, found %s", jsonType(v))
@@ -154,7 +165,7 @@ func Parse(raw []byte) (*Event, error) {
 		e.Time = t
 	}
 
-	if v, ok := top["resources"]; ok {
+	if v := top.resources; v != nil {
 		if jsonType(v) != "array" {
 			return nil, fieldErr("resources", "must be an array of strings, found %s", jsonType(v))
 		}
@@ -172,14 +183,17 @@ func Parse(raw []byte) (*Event, error) {
 		}
 	}
 
-	d, ok := top["detail"]
-	if !ok {
+	d := json.RawMessage(top.detail)
+	if d == nil {
 		return nil, fieldErr("detail", "missing: every event needs a \"detail\" object")
 	}
 	if jsonType(d) != "object" {
 		return nil, fieldErr("detail", "must be a JSON object, found %s", jsonType(d))
 	}
-	e.Raw = bytes.Clone(raw)
+	if own == nil {
+		own = bytes.Clone(raw)
+	}
+	e.Raw = own
 	e.Detail = d
 	return e, nil
 }

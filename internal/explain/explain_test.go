@@ -213,3 +213,28 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// CheckShape answers what Extract's error says, for every kind: a source
+// with a documented shape is checked, any other never fails.
+func TestCheckShapeAgreesWithExtract(t *testing.T) {
+	for _, raw := range []string{
+		`{"source":"aws.securityhub","detail-type":"Security Hub Findings - Imported","detail":{"findings":[{"Id":"f","Severity":{"Label":"HIGH"}}]}}`,
+		`{"source":"aws.securityhub","detail-type":"Security Hub Findings - Imported","detail":{"findings":[{"Id":"f","Severity":"HIGH"}]}}`,
+		`{"source":"aws.securityhub","detail-type":"Security Hub Findings - Imported","detail":{"findings":{}}}`,
+		`{"source":"aws.guardduty","detail-type":"GuardDuty Finding","detail":{"severity":8}}`,
+		`{"source":"aws.guardduty","detail-type":"GuardDuty Finding","detail":{"severity":"high"}}`,
+		`{"source":"aws.cloudwatch","detail-type":"CloudWatch Alarm State Change","detail":{"state":"ALARM"}}`,
+		`{"source":"my.app","detail-type":"t","detail":{"severity":"whatever","title":["not","a","string"]}}`,
+		`{"source":"my.app","detail-type":"t","detail":{}}`,
+	} {
+		ev := parse(t, raw)
+		_, want := Extract(ev)
+		got := CheckShape(ev)
+		if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
+			t.Errorf("%s: CheckShape %v, Extract %v", raw, got, want)
+		}
+	}
+	if CheckShape(parse(t, `{"source":"aws.guardduty","detail-type":"GuardDuty Finding","detail":{"severity":"high"}}`)) == nil {
+		t.Error("a GuardDuty finding with a string severity passed")
+	}
+}

@@ -61,7 +61,7 @@ func Parse(raw []byte) (*event.Event, error) {
 	if err := checkEnvelope(ev); err != nil {
 		return nil, err
 	}
-	if _, err := explain.Extract(ev); err != nil {
+	if err := explain.CheckShape(ev); err != nil {
 		return nil, &Error{Code: "MalformedDetail", Err: fmt.Errorf("event: \"detail\" does not have the shape of a %s event: %s", ev.Kind(), strings.TrimPrefix(err.Error(), "event: "))}
 	}
 	return ev, nil
