@@ -2,6 +2,7 @@ package investigate
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"fmt"
@@ -178,7 +179,23 @@ func rawInsert(b testing.TB, s *Service, batch int) (rows int, d time.Duration) 
 	if err != nil {
 		b.Fatal(err)
 	}
-	// In file order, as the loader met them.
+	// In file order, as the loader met them (by file name, and by time
+	// within a file).
+	names := map[int64]string{}
+	err = each(ctx, q, `SELECT name FROM inv_files`, nil, func(r store.Rows) error {
+		var name string
+		if err := r.Scan(&name); err != nil {
+			return err
+		}
+		names[hashID(name)] = name
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	slices.SortStableFunc(all, func(x, y []any) int {
+		return cmp.Or(cmp.Compare(names[x[14].(int64)], names[y[14].(int64)]), cmp.Compare(x[2].(int64), y[2].(int64)))
+	})
 	start := time.Now()
 	for i := 0; i < len(all); i += batch {
 		var args []any
@@ -303,10 +320,10 @@ func BenchmarkQueries(b *testing.B) {
 					}
 				}
 			}
-			var keys []int64
-			each(ctx, s.st.Q(), `SELECT ekey FROM inv_events LIMIT 200`, nil, func(r store.Rows) error {
-				var k int64
-				r.Scan(&k)
+			var keys [][2]int64
+			each(ctx, s.st.Q(), `SELECT t, ekey FROM inv_events LIMIT 200`, nil, func(r store.Rows) error {
+				var k [2]int64
+				r.Scan(&k[0], &k[1])
 				keys = append(keys, k)
 				return nil
 			})
@@ -341,7 +358,7 @@ func BenchmarkQueries(b *testing.B) {
 					}, 200).Microseconds())/1000)
 					refs = append(refs, float64(measure(func(i int) error {
 						var id string
-						return s.st.Q().QueryRow(ctx, `SELECT event_id FROM inv_events WHERE ekey = ?`, keys[i%len(keys)]).Scan(&id)
+						return s.st.Q().QueryRow(ctx, `SELECT event_id FROM inv_events WHERE t = ? AND ekey = ?`, keys[i%len(keys)][0], keys[i%len(keys)][1]).Scan(&id)
 					}, 200).Microseconds())/1000)
 				}
 			}

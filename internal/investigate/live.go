@@ -106,7 +106,7 @@ func (s *Service) record(ctx context.Context, tx store.Tx, ev *event.Event) erro
 			s.log.Warn("investigate: CloudTrail event without a usable record", "event_id", ev.ID, "error", err.Error())
 			return nil
 		}
-		if _, err := writeRecords(ctx, tx, []*Record{rec}, nil); err != nil {
+		if _, err := writeRecords(ctx, s.st.Kind(), tx, []*Record{rec}, nil); err != nil {
 			return fmt.Errorf("recording event %s: %w", ev.ID, err)
 		}
 		return nil

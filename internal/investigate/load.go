@@ -40,7 +40,7 @@ func (s LoadStats) RecordsPerSecond() float64 {
 // LoadOptions tune a load.
 type LoadOptions struct {
 	// BatchRecords is how many records one transaction stores (several
-	// small files share one; a big file is split); 10,000 by default.
+	// small files share one; a big file is split); 50,000 by default.
 	BatchRecords int
 	// Readers is how many files are read and parsed at once; the number
 	// of CPUs by default.
@@ -84,7 +84,7 @@ type fileResult struct {
 func (s *Service) load(ctx context.Context, src source, opts LoadOptions) (LoadStats, error) {
 	start := time.Now()
 	if opts.BatchRecords <= 0 {
-		opts.BatchRecords = 10000
+		opts.BatchRecords = 50000
 	}
 	if opts.Readers <= 0 {
 		opts.Readers = runtime.GOMAXPROCS(0)
@@ -162,7 +162,7 @@ func (s *Service) load(ctx context.Context, src source, opts LoadOptions) (LoadS
 				return err
 			}
 			var err error
-			if n, err = writeRecords(ctx, tx, b.recs, b.srcs); err != nil {
+			if n, err = writeRecords(ctx, s.st.Kind(), tx, b.recs, b.srcs); err != nil {
 				return err
 			}
 			return markLoaded(ctx, tx, b.files)
@@ -233,13 +233,25 @@ func (s *Service) finish(stats LoadStats, start time.Time) LoadStats {
 // records).
 const bulkCacheKiB = 131072
 
+// bulkCheckpointPages is how many pages a load lets SQLite's WAL hold
+// before copying them into the database file (64 MiB of 4 KiB pages).
+const bulkCheckpointPages = 16384
+
 // bulkCache gives tx's connection a bigger page cache for a bulk write
 // on SQLite.
 func bulkCache(ctx context.Context, st *store.Store, tx store.Tx) error {
 	if st.Kind() != store.SQLite {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB))
+	if _, err := tx.Exec(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB)); err != nil {
+		return err
+	}
+	// A checkpoint copies every page the WAL holds into the database
+	// file. SQLite's default (every 1,000 pages) checkpoints after every
+	// transaction of a load, copying the same index pages again and
+	// again; every bulkCheckpointPages, each page is copied once for
+	// several transactions.
+	_, err := tx.Exec(ctx, `PRAGMA wal_autocheckpoint = `+strconv.Itoa(bulkCheckpointPages))
 	return err
 }
 

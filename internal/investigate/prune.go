@@ -67,7 +67,7 @@ func (s *Service) Prune(ctx context.Context, cutoff time.Time) (int, error) {
 			n := 0
 			err := s.st.InTx(ctx, func(tx store.Tx) error {
 				res := map[int64]bool{}
-				err := each(ctx, tx, `DELETE FROM inv_events WHERE ekey IN (SELECT ekey FROM inv_events WHERE base = ? AND t < ? LIMIT ?) RETURNING resources`,
+				err := each(ctx, tx, `DELETE FROM inv_events WHERE (t, ekey) IN (SELECT t, ekey FROM inv_events WHERE base = ? AND t < ? LIMIT ?) RETURNING resources`,
 					[]any{base, cut, pruneBatch}, func(rows store.Rows) error {
 						var r string
 						if err := rows.Scan(&r); err != nil {

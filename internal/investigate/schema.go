@@ -1,6 +1,11 @@
 package investigate
 
-import "github.com/vigilhq/vigil/internal/store"
+import (
+	"context"
+	"time"
+
+	"github.com/vigilhq/vigil/internal/store"
+)
 
 // Migrations create investigation's tables.
 //
@@ -86,4 +91,75 @@ var Migrations = []store.Migration{{ID: "investigate/0001_base", SQL: []string{
 		records   BIGINT NOT NULL,
 		loaded_at BIGINT NOT NULL
 	)`,
-}}}
+}}, {ID: migrationClustered, Run: clusterEvents}}
+
+const migrationClustered = "investigate/0002_events_by_time"
+
+// clusterEvents keys inv_events by (t, ekey) instead of ekey.
+//
+// With ekey (a hash) as the key, every stored record went to a random
+// place in the key's b-tree (and on SQLite, where only INTEGER PRIMARY
+// KEY is the row itself, into a separate index beside the rows): a
+// transaction of 10,000 records touched most of that index's pages, and
+// the more records a database held, the more each commit wrote. Records
+// arrive roughly in time order, so with (t, ekey) they are appended; on
+// SQLite the table is WITHOUT ROWID, the rows stored in the key's b-tree
+// itself, one b-tree less per record. A record is still stored once: the
+// same eventID always comes with the same eventTime.
+//
+// The statements differ between the databases (WITHOUT ROWID), so the
+// migration runs them itself, in one transaction with its record.
+func clusterEvents(ctx context.Context, st *store.Store) error {
+	table := `CREATE TABLE inv_events_new (
+		t         BIGINT NOT NULL,
+		ekey      BIGINT NOT NULL,
+		base      BIGINT NOT NULL,
+		principal BIGINT NOT NULL,
+		akey      BIGINT NOT NULL,
+		ip        BIGINT NOT NULL,
+		ua        BIGINT NOT NULL,
+		flags     INTEGER NOT NULL,
+		region    TEXT NOT NULL,
+		source    TEXT NOT NULL,
+		name      TEXT NOT NULL,
+		error     TEXT NOT NULL,
+		resources TEXT NOT NULL,
+		event_id  TEXT NOT NULL,
+		src       BIGINT NOT NULL,
+		PRIMARY KEY (t, ekey)
+	)`
+	if st.Kind() == store.SQLite {
+		table += ` WITHOUT ROWID`
+	}
+	const cols = `t, ekey, base, principal, akey, ip, ua, flags, region, source, name, error, resources, event_id, src`
+	stmts := []string{
+		table,
+		`INSERT INTO inv_events_new (` + cols + `) SELECT ` + cols + ` FROM inv_events`,
+		`DROP TABLE inv_events`,
+		`ALTER TABLE inv_events_new RENAME TO inv_events`,
+		// Calls whose principal is its own baseline principal (IAM users,
+		// root, services) are found through inv_events_base.
+		`CREATE INDEX inv_events_principal ON inv_events (principal, t) WHERE principal <> base`,
+		`CREATE INDEX inv_events_base ON inv_events (base, t)`,
+		`CREATE INDEX inv_events_akey ON inv_events (akey, t)`,
+		`CREATE INDEX inv_events_ip ON inv_events (ip, t)`,
+		`CREATE INDEX inv_events_denied ON inv_events (base, t) WHERE (flags & 1) = 1`,
+	}
+	return st.InTx(ctx, func(tx store.Tx) error {
+		var id string
+		err := tx.QueryRow(ctx, `SELECT id FROM vigil_schema_migrations WHERE id = ?`, migrationClustered).Scan(&id)
+		if err == nil {
+			return nil // applied by another replica meanwhile
+		}
+		if err != store.ErrNotFound {
+			return err
+		}
+		for _, q := range stmts {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO vigil_schema_migrations (id, applied_at) VALUES (?, ?)`, migrationClustered, store.Micros(time.Now()))
+		return err
+	})
+}

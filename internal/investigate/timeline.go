@@ -90,11 +90,17 @@ func (s *Service) Timeline(ctx context.Context, e Entity, q TimelineQuery) (*Tim
 		return nil, &queryError{fmt.Sprintf("timeline: since %s is after until %s", q.Since.UTC().Format(time.RFC3339), q.Until.UTC().Format(time.RFC3339))}
 	}
 	var query string
+	var args []any
 	switch e.Kind {
 	case KindUser, KindRole, KindRoot:
 		query = `SELECT ` + eventCols + ` FROM inv_events e WHERE e.base = ? AND e.t >= ? AND e.t <= ? ORDER BY e.t, e.ekey LIMIT ?`
 	case KindSession, KindFederatedUser, KindIdentityCenterUser, KindService, KindAccount:
-		query = `SELECT ` + eventCols + ` FROM inv_events e WHERE e.principal = ? AND e.t >= ? AND e.t <= ? ORDER BY e.t, e.ekey LIMIT ?`
+		// Result columns 3 and 1 are t and ekey: each side is read in
+		// that order from its index and the two are merged.
+		query = `SELECT ` + eventCols + ` FROM inv_events e WHERE e.principal = ? AND e.principal <> e.base AND e.t >= ? AND e.t <= ?
+			UNION ALL SELECT ` + eventCols + ` FROM inv_events e WHERE e.base = ? AND e.principal = e.base AND e.t >= ? AND e.t <= ?
+			ORDER BY 3, 1 LIMIT ?`
+		args = []any{e.id(), since, until, e.id(), since, until, q.Limit + 1}
 	case KindAccessKey:
 		query = `SELECT ` + eventCols + ` FROM inv_events e WHERE e.akey = ? AND e.t >= ? AND e.t <= ? ORDER BY e.t, e.ekey LIMIT ?`
 	case KindIP:
@@ -102,7 +108,7 @@ func (s *Service) Timeline(ctx context.Context, e Entity, q TimelineQuery) (*Tim
 	case KindUserAgent, KindRegion, KindAPI:
 		return nil, &queryError{fmt.Sprintf("timeline: %s is a %s; give an ARN (principal or resource), an access key id or an IP address", e.Name, e.Kind)}
 	default:
-		query = `SELECT ` + eventCols + ` FROM inv_event_resources r JOIN inv_events e ON e.ekey = r.ekey WHERE r.res = ? AND r.t >= ? AND r.t <= ? ORDER BY r.t, r.ekey LIMIT ?`
+		query = `SELECT ` + eventCols + ` FROM inv_event_resources r JOIN inv_events e ON e.t = r.t AND e.ekey = r.ekey WHERE r.res = ? AND r.t >= ? AND r.t <= ? ORDER BY r.t, r.ekey LIMIT ?`
 	}
 	known, err := s.known(ctx, e)
 	if err != nil {
@@ -111,7 +117,10 @@ func (s *Service) Timeline(ctx context.Context, e Entity, q TimelineQuery) (*Tim
 	if !known {
 		return nil, fmt.Errorf("timeline: %s %q: %w", e.Kind, e.Name, errNotLoaded)
 	}
-	rows, err := s.st.Q().Query(ctx, query, e.id(), since, until, q.Limit+1)
+	if args == nil {
+		args = []any{e.id(), since, until, q.Limit + 1}
+	}
+	rows, err := s.st.Q().Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}

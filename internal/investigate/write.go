@@ -27,7 +27,7 @@ const (
 // live records) in tx and returns how many were new. Records already
 // stored, by eventID, are skipped, and only new ones are counted in the
 // aggregates, so loading a file twice changes nothing.
-func writeRecords(ctx context.Context, tx store.Tx, recs []*Record, src []int64) (int, error) {
+func writeRecords(ctx context.Context, kind store.Kind, tx store.Tx, recs []*Record, src []int64) (int, error) {
 	if len(recs) == 0 {
 		return 0, nil
 	}
@@ -58,19 +58,27 @@ func writeRecords(ctx context.Context, tx store.Tx, recs []*Record, src []int64)
 		if src != nil {
 			s = src[i]
 		}
-		args = append(args, keys[i], r.EventID, r.Time, r.Principal.id(), r.Base.id(), akey, ip, ua,
-			r.Region, r.Source, r.Name, r.ErrorCode, int64(r.Flags), res, s)
+		args = append(args, r.Time, keys[i], r.Base.id(), r.Principal.id(), akey, ip, ua, int64(r.Flags),
+			r.Region, r.Source, r.Name, r.ErrorCode, res, r.EventID, s)
 	}
-	inserted := make(map[int64]bool, len(recs))
-	err := bulkQuery(ctx, tx, `INSERT INTO inv_events (ekey, event_id, t, principal, base, akey, ip, ua, region, source, name, error, flags, resources, src)`,
-		cols, `ON CONFLICT (ekey) DO NOTHING RETURNING ekey`, args, func(rows store.Rows) error {
-			var k int64
-			if err := rows.Scan(&k); err != nil {
-				return err
-			}
-			inserted[k] = true
-			return nil
-		})
+	// A record already stored is skipped. On SQLite, INSERT OR IGNORE
+	// rather than ON CONFLICT DO NOTHING: a multi-row statement that may
+	// abort half-way keeps a statement journal of every page it changes,
+	// and with OR IGNORE no constraint can abort it.
+	head, tail := `INSERT INTO inv_events (t, ekey, base, principal, akey, ip, ua, flags, region, source, name, error, resources, event_id, src)`,
+		`ON CONFLICT (t, ekey) DO NOTHING RETURNING t, ekey`
+	if kind == store.SQLite {
+		head, tail = `INSERT OR IGNORE`+head[len(`INSERT`):], `RETURNING t, ekey`
+	}
+	inserted := make(map[[2]int64]bool, len(recs))
+	err := bulkQuery(ctx, tx, head, cols, tail, args, func(rows store.Rows) error {
+		var k [2]int64
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return err
+		}
+		inserted[k] = true
+		return nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("storing records: %w", err)
 	}
@@ -81,10 +89,11 @@ func writeRecords(ctx context.Context, tx store.Tx, recs []*Record, src []int64)
 	n := 0
 	for i, r := range recs {
 		// A record repeated within recs is new only the first time.
-		if !inserted[keys[i]] {
+		k := [2]int64{r.Time, keys[i]}
+		if !inserted[k] {
 			continue
 		}
-		delete(inserted, keys[i])
+		delete(inserted, k)
 		a.add(r, keys[i])
 		n++
 	}
