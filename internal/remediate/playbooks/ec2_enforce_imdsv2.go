@@ -109,7 +109,7 @@ func (p ec2EnforceIMDSv2) Verify(ctx context.Context, c *remediate.Clients, plan
 	}
 	return true, remediate.Note{
 		EN: fmt.Sprintf("%s requires IMDSv2", b.Instance),
-		JA: fmt.Sprintf("インスタンス %s では IMDSv2 が必須になっています (HttpTokens: required)", b.Instance),
+		JA: fmt.Sprintf("インスタンス %s では IMDSv2 が必須になっています（HttpTokens: required）", b.Instance),
 	}, nil
 }
 

@@ -316,7 +316,7 @@ func (p ec2Isolate) Verify(ctx context.Context, c *remediate.Clients, plan *reme
 	}
 	return true, remediate.Note{
 		EN: fmt.Sprintf("%s is only in %s, which has no rules", inst.ID, g.ID),
-		JA: fmt.Sprintf("インスタンス %s は隔離用セキュリティグループ %s のみに属しています (このグループにルールはありません)", inst.ID, g.ID),
+		JA: fmt.Sprintf("インスタンス %s は隔離用セキュリティグループ %s のみに属しています（このグループにルールはありません）", inst.ID, g.ID),
 	}, nil
 }
 

@@ -243,7 +243,7 @@ func (p iamDeactivateAccessKey) Verify(ctx context.Context, c *remediate.Clients
 	}
 	return true, remediate.Note{
 		EN: fmt.Sprintf("%d access key(s) inactive", len(b.Keys)),
-		JA: fmt.Sprintf("%sのアクセスキー %s は%s無効 (Inactive) になっています", keyOwnerJA(b.User), keyIDs(b.Keys), map[bool]string{true: "すべて"}[len(b.Keys) > 1]),
+		JA: fmt.Sprintf("%sのアクセスキー %s は%s無効（Inactive）になっています", keyOwnerJA(b.User), keyIDs(b.Keys), map[bool]string{true: "すべて"}[len(b.Keys) > 1]),
 	}, nil
 }
 

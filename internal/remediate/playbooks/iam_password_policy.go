@@ -246,7 +246,7 @@ func (p iamPasswordPolicy) Verify(ctx context.Context, c *remediate.Clients, pla
 	if *cur != b.Want {
 		return false, remediate.Note{
 			EN: fmt.Sprintf("the password policy is %+v, not the configured %+v", *cur, b.Want),
-			JA: fmt.Sprintf("アカウント %s のパスワードポリシーが設定値と異なります (現在: %+v、設定値: %+v)", c.Account(), *cur, b.Want),
+			JA: fmt.Sprintf("アカウント %s のパスワードポリシーが設定値と異なります（現在: %+v、設定値: %+v）", c.Account(), *cur, b.Want),
 		}, nil
 	}
 	return true, remediate.Note{

@@ -171,5 +171,5 @@ func stateJA(state string) string {
 	if !ok {
 		return " " + state + " "
 	}
-	return ja + " (" + state + ") "
+	return ja + "（" + state + "）"
 }
