@@ -3,6 +3,7 @@ package remediate
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,5 +75,24 @@ func TestVerificationJAMigration(t *testing.T) {
 				t.Errorf("new row: %q / %q", got.Verification, got.VerificationJA)
 			}
 		})
+	}
+}
+
+// TestVerifiedNoticeLanguage: the notice of a verified remediation says
+// what the verification found in the reader's language, and in English
+// when no Japanese text was recorded.
+func TestVerifiedNoticeLanguage(t *testing.T) {
+	r := &Remediation{ID: "rem-1", Playbook: "ec2-isolate", Resource: "i-0ccc", Status: StatusVerified}
+	r.setVerification(Note{EN: "i-0ccc is only in sg-0ddd, which has no rules", JA: "インスタンス i-0ccc は隔離用セキュリティグループ sg-0ddd のみに属しています"})
+	s := &Service{}
+	if m := s.Message(r, nil, noticeVerified, lang.JA); !strings.Contains(m.Text, r.VerificationJA) || strings.Contains(m.Text, r.Verification) {
+		t.Errorf("Japanese notice:\n%s", m.Text)
+	}
+	if m := s.Message(r, nil, noticeVerified, lang.EN); !strings.Contains(m.Text, r.Verification) || strings.Contains(m.Text, r.VerificationJA) {
+		t.Errorf("English notice:\n%s", m.Text)
+	}
+	r.VerificationJA = ""
+	if m := s.Message(r, nil, noticeVerified, lang.JA); !strings.Contains(m.Text, r.Verification) {
+		t.Errorf("Japanese notice without the Japanese text:\n%s", m.Text)
 	}
 }
