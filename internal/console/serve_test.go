@@ -243,6 +243,15 @@ func TestApproveInTheConsole(t *testing.T) {
 	if !hasCall(sb.Calls(), "ModifyInstanceAttribute") {
 		t.Fatal("verified without a ModifyInstanceAttribute call")
 	}
+	// The status console.js polls carries the verification in both languages.
+	_, body, _ := alice.do("GET", rem[1], nil)
+	var st struct {
+		Verification   string `json:"verification"`
+		VerificationJA string `json:"verification_ja"`
+	}
+	if json.Unmarshal([]byte(body), &st); !strings.HasPrefix(st.Verification, "i-04f2e6a8c0b1d3957 is only in sg-") || !strings.HasPrefix(st.VerificationJA, "インスタンス i-04f2e6a8c0b1d3957 は隔離用セキュリティグループ sg-") {
+		t.Errorf("status = %s", body)
+	}
 	remPath := strings.TrimSuffix(rem[1], "/status")
 	_, page, _ = alice.do("GET", remPath, nil, "Accept-Language", "ja,en;q=0.5")
 	for _, want := range []string{"検証済み", "approval.approved", ">alice<", "修復", "<span>インスタンス i-04f2e6a8c0b1d3957 は隔離用セキュリティグループ sg-"} {
