@@ -65,7 +65,7 @@ func runDemo(ctx context.Context, std stdio, o demoOptions, args []string) int {
 		fmt.Fprintln(std.err, "vigil demo: takes no arguments")
 		return exitUsage
 	}
-	if _, err := demo.Run(ctx, std.out, demo.Options{Lang: o.lang, Dir: o.dir, Timeout: o.timeout}); err != nil {
+	if _, err := demo.Run(ctx, std.out, demo.Options{Lang: o.lang, Dir: o.dir, Timeout: o.timeout, Attack: o.attack}); err != nil {
 		fmt.Fprintln(std.err, "vigil demo:", err)
 		return exitFailure
 	}

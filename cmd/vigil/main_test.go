@@ -399,3 +399,17 @@ func TestOutputFlag(t *testing.T) {
 		t.Errorf("unwritable --output: exit %d, %q", code, errOut)
 	}
 }
+
+// TestDemoAttack: vigil demo --attack plays the game day (not the plain
+// demo), and in Japanese shows vigil's verification in Japanese.
+func TestDemoAttack(t *testing.T) {
+	out, errOut, code := runCLI(t, "", "demo", "--attack", "stolen-key", "--lang", "ja", "--timeout", "2m")
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	for _, want := range []string{"vigil demo --attack stolen-key", "攻撃者のタイムライン", "iam-deactivate-access-key（対象 AKIA", "のアクセスキー AKIA"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -132,7 +132,8 @@ func (c *Console) remediationStatus(w http.ResponseWriter, r *http.Request, s *s
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"status": rem.Status, "label": statusLabel(langOf(r), rem.Status), "final": rem.Final(), "verification": rem.Verification})
+	json.NewEncoder(w).Encode(map[string]any{"status": rem.Status, "label": statusLabel(langOf(r), rem.Status), "final": rem.Final(),
+		"verification": rem.Verification, "verification_ja": rem.VerificationJA})
 }
 
 // rollback schedules a rollback; the remediation service writes it to the

@@ -243,11 +243,32 @@ func TestApproveInTheConsole(t *testing.T) {
 	if !hasCall(sb.Calls(), "ModifyInstanceAttribute") {
 		t.Fatal("verified without a ModifyInstanceAttribute call")
 	}
+	// The status console.js polls carries the verification in both languages.
+	_, body, _ := alice.do("GET", rem[1], nil)
+	var st struct {
+		Verification   string `json:"verification"`
+		VerificationJA string `json:"verification_ja"`
+	}
+	if json.Unmarshal([]byte(body), &st); !strings.HasPrefix(st.Verification, "i-04f2e6a8c0b1d3957 is only in sg-") || !strings.HasPrefix(st.VerificationJA, "インスタンス i-04f2e6a8c0b1d3957 は隔離用セキュリティグループ sg-") {
+		t.Errorf("status = %s", body)
+	}
 	remPath := strings.TrimSuffix(rem[1], "/status")
 	_, page, _ = alice.do("GET", remPath, nil, "Accept-Language", "ja,en;q=0.5")
-	for _, want := range []string{"検証済み", "approval.approved", ">alice<", "修復"} {
+	for _, want := range []string{"検証済み", "approval.approved", ">alice<", "修復", "<span>インスタンス i-04f2e6a8c0b1d3957 は隔離用セキュリティグループ sg-"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("remediation page (ja) lacks %q:\n%s", want, page)
+		}
+	}
+	// In English, the English text; the Japanese page shows no English
+	// verification in the lists either.
+	_, page, _ = alice.do("GET", remPath, nil, "Accept-Language", "en")
+	if !strings.Contains(page, `<span lang="en">i-04f2e6a8c0b1d3957 is only in sg-`) || strings.Contains(page, "隔離用") {
+		t.Fatalf("remediation page (en) lacks the English verification:\n%s", page)
+	}
+	for _, p := range []string{"/ui/remediations", "/ui/approvals/" + id} {
+		_, page, _ = alice.do("GET", p, nil, "Accept-Language", "ja")
+		if !strings.Contains(page, "インスタンス i-04f2e6a8c0b1d3957 は隔離用セキュリティグループ sg-") || strings.Contains(page, "is only in sg-") {
+			t.Fatalf("%s (ja) does not show the Japanese verification:\n%s", p, page)
 		}
 	}
 	// An approver may not roll back; an admin may.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/vigilhq/vigil/internal/audit"
 	"github.com/vigilhq/vigil/internal/investigate"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/remediate"
 	"github.com/vigilhq/vigil/internal/sandbox"
 )
@@ -337,7 +338,7 @@ func runAttack(ctx context.Context, out io.Writer, o Options, t catalog, at atta
 		if !ok {
 			return res, fmt.Errorf("demo: %s on %s is verified, yet the sandbox says: %s", r.Playbook, r.Resource, after)
 		}
-		fmt.Fprintf(out, at.verified, r.Playbook, r.Resource, r.Status, before[a.ID], after)
+		fmt.Fprintf(out, at.verified, r.Playbook, r.Resource, r.Status, r.VerificationIn(lang.Lang(t.lang)), before[a.ID], after)
 	}
 
 	// 7. Investigation: the trail's log files (every call, reads too) on

@@ -132,6 +132,16 @@ func TestDemoAttack(t *testing.T) {
 						t.Errorf("%s: the output lacks %q:\n%s", lang, s, text)
 					}
 				}
+				// vigil's own verification of each change, in the run's language.
+				for _, r := range ar.Remediations {
+					want := r.Verification
+					if lang == "ja" {
+						want = r.VerificationJA
+					}
+					if want == "" || !strings.Contains(text, want) {
+						t.Errorf("%s: the output lacks the verification of %s on %s (%q / %q):\n%s", lang, r.Playbook, r.Resource, r.Verification, r.VerificationJA, text)
+					}
+				}
 				if lang == "ja" && !strings.Contains(text, "攻撃者のタイムライン") {
 					t.Errorf("the Japanese output is not in Japanese:\n%s", text)
 				}

@@ -39,6 +39,7 @@ import (
 	"github.com/vigilhq/vigil/internal/audit"
 	"github.com/vigilhq/vigil/internal/awsx"
 	"github.com/vigilhq/vigil/internal/config"
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/notify/webhook"
 	"github.com/vigilhq/vigil/internal/pipeline"
 	"github.com/vigilhq/vigil/internal/remediate"
@@ -459,7 +460,7 @@ func isolateWithApproval(ctx context.Context, out io.Writer, t catalog, base, ap
 		return err
 	}
 	res.Isolated = a.Resource
-	fmt.Fprintf(out, t.isolated, a.Resource, before, groups(a.Resource))
+	fmt.Fprintf(out, t.isolated, a.Resource, before, groups(a.Resource), r.VerificationIn(lang.Lang(t.lang)))
 	return nil
 }
 

@@ -39,7 +39,9 @@ func TestDemo(t *testing.T) {
 				t.Errorf("isolation with approval: isolated %q, audit records %d", res.Isolated, res.AuditRecords)
 			}
 			text := out.String()
-			for _, want := range []string{"i-0f1e2d3c4b5a69788", "AKIARNBK7Y7RKTKYU43W", filepath.Join(dir, "securityhub-violations.csv")} {
+			// vigil's verification of the isolation, in the run's language.
+			verified := map[string]string{"en": "Verified: i-04f2e6a8c0b1d3957 is only in sg-", "ja": "検証結果: インスタンス i-04f2e6a8c0b1d3957 は隔離用セキュリティグループ sg-"}[lang]
+			for _, want := range []string{"i-0f1e2d3c4b5a69788", "AKIARNBK7Y7RKTKYU43W", filepath.Join(dir, "securityhub-violations.csv"), verified} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the demo's output lacks %q:\n%s", want, text)
 				}

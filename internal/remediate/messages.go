@@ -103,7 +103,7 @@ func (s *Service) Message(r *Remediation, a *Approval, notice string, l lang.Lan
 		if r.Result != nil && r.Result.Summary != "" {
 			line(t["done"], r.Result.Summary)
 		}
-		line(t["verified"], r.Verification)
+		line(t["verified"], r.VerificationIn(l))
 		line(t["how_rollback"], r.ID)
 	case noticeEscalated:
 		line(t["error"], r.Error)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigilhq/vigil/internal/lang"
+
 	"github.com/vigilhq/vigil/internal/kb"
 )
 
@@ -38,12 +40,29 @@ type Playbook interface {
 	// a crash or a retry, finds it instead of creating it again.
 	Apply(ctx context.Context, c *Clients, p *Plan, key string) (*Result, error)
 	// Verify re-reads the resource and says whether it is in the intended
-	// state; detail says what is not.
-	Verify(ctx context.Context, c *Clients, p *Plan, r *Result) (ok bool, detail string, err error)
+	// state; detail says what it found (or what is not), in English and
+	// Japanese.
+	Verify(ctx context.Context, c *Clients, p *Plan, r *Result) (ok bool, detail Note, err error)
 	// Rollback restores the before-state recorded in the plan, removing
 	// what Apply created. It is idempotent too. Playbooks whose change
 	// cannot be undone return ErrNoRollback.
 	Rollback(ctx context.Context, c *Clients, p *Plan, r *Result) error
+}
+
+// Note is a short text in English and Japanese, such as what a
+// verification found. Either may be empty; In falls back to English.
+type Note struct {
+	EN string
+	JA string
+}
+
+// In returns the text in language l: Japanese when asked for and
+// present, English otherwise.
+func (n Note) In(l lang.Lang) string {
+	if l == lang.JA && n.JA != "" {
+		return n.JA
+	}
+	return n.EN
 }
 
 // Info describes a playbook.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigilhq/vigil/internal/lang"
 	"github.com/vigilhq/vigil/internal/store"
 )
 
@@ -71,10 +72,13 @@ type Remediation struct {
 	Params  json.RawMessage `json:"params,omitempty"`
 	Plan    *Plan           `json:"plan,omitempty"`
 	Result  *Result         `json:"result,omitempty"`
-	// Verification is what the last verification found.
-	Verification string    `json:"verification,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	// Verification is what the last verification found, in English;
+	// VerificationJA the same in Japanese (empty for remediations
+	// verified before vigil wrote it: VerificationIn falls back).
+	Verification   string    `json:"verification,omitempty"`
+	VerificationJA string    `json:"verification_ja,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 	// ChangeAt is when the change was authorised (counted against the
 	// blast-radius limit).
 	ChangeAt   time.Time `json:"change_at,omitzero"`
@@ -149,7 +153,22 @@ var Migrations = []store.Migration{{ID: "remediate/0001_remediations", SQL: []st
 		reason         TEXT NOT NULL DEFAULT ''
 	)`,
 	`CREATE INDEX IF NOT EXISTS vigil_approvals_status ON vigil_approvals (status, requested_at)`,
+}}, {ID: "remediate/0002_verification_ja", SQL: []string{
+	// What the verification found, in Japanese. Rows verified before
+	// keep '' and show the English text.
+	`ALTER TABLE vigil_remediations ADD COLUMN verification_ja TEXT NOT NULL DEFAULT ''`,
 }}}
+
+// VerificationIn returns what the last verification found in language
+// l, in English when there is no Japanese text.
+func (r *Remediation) VerificationIn(l lang.Lang) string {
+	return Note{EN: r.Verification, JA: r.VerificationJA}.In(l)
+}
+
+// setVerification records what a verification found.
+func (r *Remediation) setVerification(n Note) {
+	r.Verification, r.VerificationJA = n.EN, n.JA
+}
 
 // dedupKey names a remediation's playbook, account, finding and resource.
 func dedupKey(playbook string, f *Finding, res Resource) string {
@@ -166,14 +185,14 @@ func shortID(prefix, key string) string {
 }
 
 const remColumns = `id, dedup_key, playbook, finding_id, event_id, account, region, resource_type, resource, severity, rule, requested_by,
-	status, mode, reason, reason_ja, error, finding, params, plan, result, verification, created_at, updated_at, change_at, applied_at, verified_at`
+	status, mode, reason, reason_ja, error, finding, params, plan, result, verification, verification_ja, created_at, updated_at, change_at, applied_at, verified_at`
 
 func scanRemediation(row store.Row) (*Remediation, error) {
 	r := &Remediation{}
 	var finding, params, plan, result []byte
 	var created, updated, change, applied, verified int64
 	err := row.Scan(&r.ID, &r.DedupKey, &r.Playbook, &r.FindingID, &r.EventID, &r.Account, &r.Region, &r.ResourceType, &r.Resource, &r.Severity,
-		&r.Rule, &r.RequestedBy, &r.Status, &r.Mode, &r.Reason, &r.ReasonJA, &r.Error, &finding, &params, &plan, &result, &r.Verification,
+		&r.Rule, &r.RequestedBy, &r.Status, &r.Mode, &r.Reason, &r.ReasonJA, &r.Error, &finding, &params, &plan, &result, &r.Verification, &r.VerificationJA,
 		&created, &updated, &change, &applied, &verified)
 	if err != nil {
 		return nil, err
@@ -240,8 +259,8 @@ func updateRemediation(ctx context.Context, tx store.Tx, r *Remediation, now tim
 	}
 	r.UpdatedAt = now
 	_, err = tx.Exec(ctx, `UPDATE vigil_remediations SET status = ?, mode = ?, reason = ?, reason_ja = ?, error = ?, plan = ?, result = ?, verification = ?,
-		updated_at = ?, change_at = ?, applied_at = ?, verified_at = ? WHERE id = ?`,
-		r.Status, r.Mode, r.Reason, r.ReasonJA, r.Error, plan, result, r.Verification, store.Micros(now), store.Micros(r.ChangeAt), store.Micros(r.AppliedAt), store.Micros(r.VerifiedAt), r.ID)
+		verification_ja = ?, updated_at = ?, change_at = ?, applied_at = ?, verified_at = ? WHERE id = ?`,
+		r.Status, r.Mode, r.Reason, r.ReasonJA, r.Error, plan, result, r.Verification, r.VerificationJA, store.Micros(now), store.Micros(r.ChangeAt), store.Micros(r.AppliedAt), store.Micros(r.VerifiedAt), r.ID)
 	return err
 }
 

@@ -364,6 +364,16 @@ func guardDutyEndToEnd(t *testing.T, dsn string) {
 	if snaps != 2 {
 		t.Errorf("forensic snapshots = %d, want 2 (two volumes)", snaps)
 	}
+	// The verification is kept in both languages, under the JSON field
+	// names verification (English) and verification_ja.
+	if !strings.Contains(isoR.Verification, "i-04f2e6a8c0b1d3957 is only in "+isoData.GroupID) ||
+		!strings.Contains(isoR.VerificationJA, "インスタンス i-04f2e6a8c0b1d3957 は隔離用セキュリティグループ "+isoData.GroupID+" のみに属しています") {
+		t.Errorf("verification = %q / %q", isoR.Verification, isoR.VerificationJA)
+	}
+	if code, body := s.do("GET", "/remediations/"+iso.RemediationID, nil); code != 200 ||
+		!strings.Contains(string(body), `"verification":"i-04f2e6a8c0b1d3957 is only in`) || !strings.Contains(string(body), `"verification_ja":"インスタンス i-04f2e6a8c0b1d3957 は`) {
+		t.Errorf("GET /remediations/%s = %d %s", iso.RemediationID, code, body)
+	}
 	waitFor(t, "the success notices", func() bool {
 		n := 0
 		for _, sub := range s.hook.subjects() {

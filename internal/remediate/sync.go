@@ -274,9 +274,9 @@ func (s *Service) runApproved(ctx context.Context, r *Remediation, progress func
 		if errors.As(verr, &perm) || s.now().After(deadline) {
 			cause := verr
 			if cause == nil {
-				cause = fmt.Errorf("not in the intended state after %s: %s", s.conf().cfg.VerifyTimeout.D(), detail)
+				cause = fmt.Errorf("not in the intended state after %s: %s", s.conf().cfg.VerifyTimeout.D(), detail.EN)
 			}
-			r.Verification = detail
+			r.setVerification(detail)
 			return s.failNow(ctx, r, "verify", cause)
 		}
 		if err := sleep(ctx, s.verifyInterval()); err != nil {

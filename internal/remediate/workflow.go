@@ -309,25 +309,30 @@ func (s *Service) appliedTx(ctx context.Context, tx store.Tx, r *Remediation, re
 	return updateRemediation(ctx, tx, r, now)
 }
 
-func (s *Service) doVerify(ctx context.Context, r *Remediation) (bool, string, error) {
+func (s *Service) doVerify(ctx context.Context, r *Remediation) (bool, Note, error) {
 	pb, err := s.reg.Lookup(r.Playbook)
 	if err != nil {
-		return false, "", Permanent(err)
+		return false, Note{}, Permanent(err)
 	}
 	c, err := s.clientsFor(ctx, r, true)
 	if err != nil {
-		return false, "", err
+		return false, Note{}, err
 	}
 	return pb.Verify(ctx, c, r.Plan, r.Result)
 }
 
-func (s *Service) verifiedTx(ctx context.Context, tx store.Tx, r *Remediation, detail string) error {
+func (s *Service) verifiedTx(ctx context.Context, tx store.Tx, r *Remediation, detail Note) error {
 	now := s.now()
-	r.Status, r.VerifiedAt, r.Verification = StatusVerified, now, detail
-	if err := recordStep(ctx, tx, r.ID, "verify", r.ID+"/verify", "verified", map[string]string{"detail": detail}, now); err != nil {
+	r.Status, r.VerifiedAt = StatusVerified, now
+	r.setVerification(detail)
+	found := map[string]string{"detail": detail.EN}
+	if detail.JA != "" {
+		found["detail_ja"] = detail.JA
+	}
+	if err := recordStep(ctx, tx, r.ID, "verify", r.ID+"/verify", "verified", found, now); err != nil {
 		return err
 	}
-	if _, err := audit.Append(ctx, tx, audit.Record{Actor: "vigil", Action: "remediation.verified", Subject: r.ID, Detail: map[string]string{"detail": detail}}); err != nil {
+	if _, err := audit.Append(ctx, tx, audit.Record{Actor: "vigil", Action: "remediation.verified", Subject: r.ID, Detail: found}); err != nil {
 		return err
 	}
 	if err := s.notifyTx(ctx, tx, r.ID, noticeVerified); err != nil {
@@ -629,16 +634,16 @@ func (w *verifyWorker) Work(ctx context.Context, job *river.Job[VerifyArgs]) err
 		}
 		if cur.Status == StatusApplied {
 			if ok {
-				s.log.Info("remediation verified", "remediation", r.ID, "detail", detail)
+				s.log.Info("remediation verified", "remediation", r.ID, "detail", detail.EN)
 				if err := s.verifiedTx(ctx, tx, cur, detail); err != nil {
 					return err
 				}
 			} else {
 				cause := verr
 				if cause == nil {
-					cause = fmt.Errorf("not in the intended state after %s: %s", s.conf().cfg.VerifyTimeout.D(), detail)
+					cause = fmt.Errorf("not in the intended state after %s: %s", s.conf().cfg.VerifyTimeout.D(), detail.EN)
 				}
-				cur.Verification = detail
+				cur.setVerification(detail)
 				s.log.Error("verification failed", "remediation", r.ID, "error", cause.Error())
 				if _, err := s.failTx(ctx, tx, cur, "verify", cause); err != nil {
 					return err

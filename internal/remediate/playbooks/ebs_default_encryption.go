@@ -78,15 +78,21 @@ func (p ebsDefaultEncryption) Apply(ctx context.Context, c *remediate.Clients, p
 	return res, nil
 }
 
-func (p ebsDefaultEncryption) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p ebsDefaultEncryption) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	on, err := getEbsDefault(ctx, c)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if !on {
-		return false, "EBS encryption by default is off in " + c.Region(), nil
+		return false, remediate.Note{
+			EN: "EBS encryption by default is off in " + c.Region(),
+			JA: fmt.Sprintf("アカウント %s のリージョン %s で EBS のデフォルト暗号化が無効のままです", c.Account(), c.Region()),
+		}, nil
 	}
-	return true, "EBS encryption by default is on in " + c.Region(), nil
+	return true, remediate.Note{
+		EN: "EBS encryption by default is on in " + c.Region(),
+		JA: fmt.Sprintf("アカウント %s のリージョン %s で EBS のデフォルト暗号化が有効になっています", c.Account(), c.Region()),
+	}, nil
 }
 
 func (p ebsDefaultEncryption) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

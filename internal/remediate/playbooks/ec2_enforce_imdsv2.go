@@ -88,23 +88,29 @@ func (p ec2EnforceIMDSv2) Apply(ctx context.Context, c *remediate.Clients, plan 
 	return res, nil
 }
 
-func (p ec2EnforceIMDSv2) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p ec2EnforceIMDSv2) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	var b imdsBefore
 	if err := decodeBefore(plan, &b); err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	inst, err := describeInstance(ctx, c, b.Instance)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if inst.Metadata == nil || inst.Metadata.HTTPTokens != "required" {
 		got := ""
 		if inst.Metadata != nil {
 			got = inst.Metadata.HTTPTokens
 		}
-		return false, fmt.Sprintf("%s has HttpTokens %q", b.Instance, got), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("%s has HttpTokens %q", b.Instance, got),
+			JA: fmt.Sprintf("インスタンス %s の HttpTokens は %q で、IMDSv2 が必須になっていません", b.Instance, got),
+		}, nil
 	}
-	return true, fmt.Sprintf("%s requires IMDSv2", b.Instance), nil
+	return true, remediate.Note{
+		EN: fmt.Sprintf("%s requires IMDSv2", b.Instance),
+		JA: fmt.Sprintf("インスタンス %s では IMDSv2 が必須になっています（HttpTokens: required）", b.Instance),
+	}, nil
 }
 
 func (p ec2EnforceIMDSv2) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

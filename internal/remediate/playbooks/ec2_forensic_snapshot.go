@@ -166,20 +166,26 @@ func (p ec2ForensicSnapshot) Apply(ctx context.Context, c *remediate.Clients, pl
 	return res, nil
 }
 
-func (p ec2ForensicSnapshot) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p ec2ForensicSnapshot) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	var b snapshotBefore
 	if err := decodeBefore(plan, &b); err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	var d snapshotData
 	if err := decodeData(r, &d); err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if len(d.Snapshots) != len(b.Volumes) {
-		return false, fmt.Sprintf("%d of %d volumes have a snapshot", len(d.Snapshots), len(b.Volumes)), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("%d of %d volumes have a snapshot", len(d.Snapshots), len(b.Volumes)),
+			JA: fmt.Sprintf("インスタンス %s のボリューム %d 個のうち、スナップショットがあるのは %d 個だけです", b.Instance, len(b.Volumes), len(d.Snapshots)),
+		}, nil
 	}
 	if len(d.Snapshots) == 0 {
-		return true, "no volume to snapshot", nil
+		return true, remediate.Note{
+			EN: "no volume to snapshot",
+			JA: fmt.Sprintf("インスタンス %s にはスナップショットを取るボリュームがありません", b.Instance),
+		}, nil
 	}
 	var ids []string
 	for _, s := range d.Snapshots {
@@ -187,7 +193,7 @@ func (p ec2ForensicSnapshot) Verify(ctx context.Context, c *remediate.Clients, p
 	}
 	out, err := c.EC2().DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: ids})
 	if err != nil {
-		return false, "", fmt.Errorf("reading snapshots %s: %w", strings.Join(ids, ", "), err)
+		return false, remediate.Note{}, fmt.Errorf("reading snapshots %s: %w", strings.Join(ids, ", "), err)
 	}
 	found := map[string]types.Snapshot{}
 	for _, s := range out.Snapshots {
@@ -196,10 +202,16 @@ func (p ec2ForensicSnapshot) Verify(ctx context.Context, c *remediate.Clients, p
 	for _, ref := range d.Snapshots {
 		s, ok := found[ref.Snapshot]
 		if !ok {
-			return false, fmt.Sprintf("snapshot %s of %s is gone", ref.Snapshot, ref.Volume), nil
+			return false, remediate.Note{
+				EN: fmt.Sprintf("snapshot %s of %s is gone", ref.Snapshot, ref.Volume),
+				JA: fmt.Sprintf("ボリューム %s のスナップショット %s が見つかりません", ref.Volume, ref.Snapshot),
+			}, nil
 		}
 		if s.State == types.SnapshotStateError {
-			return false, fmt.Sprintf("snapshot %s of %s failed: %s", ref.Snapshot, ref.Volume, aws.ToString(s.StateMessage)), nil
+			return false, remediate.Note{
+				EN: fmt.Sprintf("snapshot %s of %s failed: %s", ref.Snapshot, ref.Volume, aws.ToString(s.StateMessage)),
+				JA: fmt.Sprintf("ボリューム %s のスナップショット %s の作成に失敗しました: %s", ref.Volume, ref.Snapshot, aws.ToString(s.StateMessage)),
+			}, nil
 		}
 		tagged := false
 		for _, t := range s.Tags {
@@ -208,10 +220,16 @@ func (p ec2ForensicSnapshot) Verify(ctx context.Context, c *remediate.Clients, p
 			}
 		}
 		if !tagged {
-			return false, fmt.Sprintf("snapshot %s lacks tag %s", ref.Snapshot, tagSourceInstance), nil
+			return false, remediate.Note{
+				EN: fmt.Sprintf("snapshot %s lacks tag %s", ref.Snapshot, tagSourceInstance),
+				JA: fmt.Sprintf("スナップショット %s にタグ %s が付いていません", ref.Snapshot, tagSourceInstance),
+			}, nil
 		}
 	}
-	return true, fmt.Sprintf("%d snapshot(s) taken: %s", len(ids), strings.Join(ids, ", ")), nil
+	return true, remediate.Note{
+		EN: fmt.Sprintf("%d snapshot(s) taken: %s", len(ids), strings.Join(ids, ", ")),
+		JA: fmt.Sprintf("インスタンス %s のスナップショットを %d 件取得しました: %s", b.Instance, len(ids), strings.Join(ids, "、")),
+	}, nil
 }
 
 func (p ec2ForensicSnapshot) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

@@ -263,43 +263,61 @@ func setGroups(ctx context.Context, c *remediate.Clients, inst *instance, groups
 	return nil
 }
 
-func (p ec2Isolate) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p ec2Isolate) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	var b isolateBefore
 	if err := decodeBefore(plan, &b); err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	var d isolateData
 	if err := decodeData(r, &d); err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	inst, err := describeInstance(ctx, c, b.Instance.ID)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if d.GroupID == "" {
 		g, err := findIsolationGroup(ctx, c, b.Instance.VPC)
 		if err != nil || g == nil {
-			return false, "the VPC has no isolation group", err
+			return false, remediate.Note{
+				EN: "the VPC has no isolation group",
+				JA: fmt.Sprintf("インスタンス %s の VPC %s に隔離用セキュリティグループがありません", b.Instance.ID, b.Instance.VPC),
+			}, err
 		}
 		d.GroupID = g.ID
 	}
 	if !isolatedBy(inst, d.GroupID) {
-		return false, fmt.Sprintf("%s is in %s, not only in %s", inst.ID, strings.Join(inst.Groups, ", "), d.GroupID), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("%s is in %s, not only in %s", inst.ID, strings.Join(inst.Groups, ", "), d.GroupID),
+			JA: fmt.Sprintf("インスタンス %s は %s に属しており、隔離用セキュリティグループ %s のみにはなっていません", inst.ID, strings.Join(inst.Groups, "、"), d.GroupID),
+		}, nil
 	}
 	g, err := findIsolationGroup(ctx, c, b.Instance.VPC)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if g == nil || g.ID != d.GroupID {
-		return false, fmt.Sprintf("isolation group %s is gone", d.GroupID), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("isolation group %s is gone", d.GroupID),
+			JA: fmt.Sprintf("インスタンス %s の隔離用セキュリティグループ %s が見つかりません", inst.ID, d.GroupID),
+		}, nil
 	}
 	if g.IngressRules > 0 || g.EgressRules > 0 {
-		return false, fmt.Sprintf("isolation group %s has %d inbound and %d outbound rules", g.ID, g.IngressRules, g.EgressRules), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("isolation group %s has %d inbound and %d outbound rules", g.ID, g.IngressRules, g.EgressRules),
+			JA: fmt.Sprintf("インスタンス %s の隔離用セキュリティグループ %s にインバウンドルールが %d 件、アウトバウンドルールが %d 件残っています", inst.ID, g.ID, g.IngressRules, g.EgressRules),
+		}, nil
 	}
 	if inst.Tags[tagIsolatedFrom] != strings.Join(b.Instance.Groups, ",") {
-		return false, fmt.Sprintf("tag %s of %s does not record the original groups", tagIsolatedFrom, inst.ID), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("tag %s of %s does not record the original groups", tagIsolatedFrom, inst.ID),
+			JA: fmt.Sprintf("インスタンス %s のタグ %s に元のセキュリティグループが記録されていません", inst.ID, tagIsolatedFrom),
+		}, nil
 	}
-	return true, fmt.Sprintf("%s is only in %s, which has no rules", inst.ID, g.ID), nil
+	return true, remediate.Note{
+		EN: fmt.Sprintf("%s is only in %s, which has no rules", inst.ID, g.ID),
+		JA: fmt.Sprintf("インスタンス %s は隔離用セキュリティグループ %s のみに属しています（このグループにルールはありません）", inst.ID, g.ID),
+	}, nil
 }
 
 func (p ec2Isolate) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

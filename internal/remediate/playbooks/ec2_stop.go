@@ -88,15 +88,21 @@ func (p ec2Stop) Apply(ctx context.Context, c *remediate.Clients, plan *remediat
 	return res, nil
 }
 
-func (p ec2Stop) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p ec2Stop) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	b, inst, err := plannedInstance(ctx, c, plan)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if inst.State != "stopped" {
-		return false, fmt.Sprintf("%s is %s", b.Instance, inst.State), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("%s is %s", b.Instance, inst.State),
+			JA: fmt.Sprintf("インスタンス %s は%sで、まだ停止していません", b.Instance, stateJA(inst.State)),
+		}, nil
 	}
-	return true, b.Instance + " is stopped", nil
+	return true, remediate.Note{
+		EN: b.Instance + " is stopped",
+		JA: fmt.Sprintf("インスタンス %s は停止しています", b.Instance),
+	}, nil
 }
 
 func (p ec2Stop) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

@@ -73,15 +73,21 @@ func (p ec2Terminate) Apply(ctx context.Context, c *remediate.Clients, plan *rem
 	return res, nil
 }
 
-func (p ec2Terminate) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p ec2Terminate) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	b, inst, err := plannedInstance(ctx, c, plan)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if inst.State != "terminated" && inst.State != "shutting-down" {
-		return false, fmt.Sprintf("%s is %s", b.Instance, inst.State), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("%s is %s", b.Instance, inst.State),
+			JA: fmt.Sprintf("インスタンス %s は%sで、まだ終了していません", b.Instance, stateJA(inst.State)),
+		}, nil
 	}
-	return true, fmt.Sprintf("%s is %s", b.Instance, inst.State), nil
+	return true, remediate.Note{
+		EN: fmt.Sprintf("%s is %s", b.Instance, inst.State),
+		JA: fmt.Sprintf("インスタンス %s は%sです", b.Instance, stateJA(inst.State)),
+	}, nil
 }
 
 func (p ec2Terminate) Rollback(context.Context, *remediate.Clients, *remediate.Plan, *remediate.Result) error {

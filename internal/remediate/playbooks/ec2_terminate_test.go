@@ -35,7 +35,9 @@ func TestEC2Terminate(t *testing.T) {
 		t.Fatalf("apply = %+v, %v", r, err)
 	}
 	if ok, d, err := h.pb.Verify(ctx, h.clients(f, true), plan, r); !ok || err != nil {
-		t.Fatalf("verify = %v %s %v", ok, d, err)
+		t.Fatalf("verify = %v %+v %v", ok, d, err)
+	} else {
+		checkNote(t, d, plan.Resource)
 	}
 	seq = h.lastSeq()
 	if r2, err := h.pb.Apply(ctx, h.clients(f, false), plan, "k"); err != nil || r2.Changed {

@@ -115,15 +115,21 @@ func (p guardDutyEnable) Apply(ctx context.Context, c *remediate.Clients, plan *
 	return res, nil
 }
 
-func (p guardDutyEnable) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p guardDutyEnable) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	cur, err := readDetector(ctx, c)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if cur.Status != string(gdtypes.DetectorStatusEnabled) {
-		return false, fmt.Sprintf("GuardDuty detector %q is %q in %s", cur.Detector, cur.Status, c.Region()), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("GuardDuty detector %q is %q in %s", cur.Detector, cur.Status, c.Region()),
+			JA: fmt.Sprintf("リージョン %s の GuardDuty ディテクター %q の状態は %q で、有効になっていません", c.Region(), cur.Detector, cur.Status),
+		}, nil
 	}
-	return true, fmt.Sprintf("GuardDuty detector %s is enabled in %s", cur.Detector, c.Region()), nil
+	return true, remediate.Note{
+		EN: fmt.Sprintf("GuardDuty detector %s is enabled in %s", cur.Detector, c.Region()),
+		JA: fmt.Sprintf("リージョン %s の GuardDuty ディテクター %s は有効になっています", c.Region(), cur.Detector),
+	}, nil
 }
 
 func (p guardDutyEnable) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

@@ -224,21 +224,44 @@ func (p iamDeactivateAccessKey) Apply(ctx context.Context, c *remediate.Clients,
 	return res, nil
 }
 
-func (p iamDeactivateAccessKey) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p iamDeactivateAccessKey) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	var b keyBefore
 	if err := decodeBefore(plan, &b); err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	now, err := p.current(ctx, c, &b)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	for _, k := range b.Keys {
 		if st, ok := now[k.ID]; ok && st != "Inactive" {
-			return false, fmt.Sprintf("access key %s is %s", k.ID, st), nil
+			return false, remediate.Note{
+				EN: fmt.Sprintf("access key %s is %s", k.ID, st),
+				JA: fmt.Sprintf("%sのアクセスキー %s の状態は %s のままです", keyOwnerJA(b.User), k.ID, st),
+			}, nil
 		}
 	}
-	return true, fmt.Sprintf("%d access key(s) inactive", len(b.Keys)), nil
+	return true, remediate.Note{
+		EN: fmt.Sprintf("%d access key(s) inactive", len(b.Keys)),
+		JA: fmt.Sprintf("%sのアクセスキー %s は%s無効（Inactive）になっています", keyOwnerJA(b.User), keyIDs(b.Keys), map[bool]string{true: "すべて"}[len(b.Keys) > 1]),
+	}, nil
+}
+
+// keyIDs lists the keys' ids, Japanese style.
+func keyIDs(keys []accessKey) string {
+	var ids []string
+	for _, k := range keys {
+		ids = append(ids, k.ID)
+	}
+	return strings.Join(ids, "、")
+}
+
+// keyOwnerJA names whose keys they are, in Japanese.
+func keyOwnerJA(user string) string {
+	if user == "" {
+		return "ルートユーザー"
+	}
+	return "IAM ユーザー " + user + " "
 }
 
 func (p iamDeactivateAccessKey) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

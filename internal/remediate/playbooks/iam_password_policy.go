@@ -228,22 +228,31 @@ func (p iamPasswordPolicy) Apply(ctx context.Context, c *remediate.Clients, plan
 	return res, nil
 }
 
-func (p iamPasswordPolicy) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p iamPasswordPolicy) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	var b pwBefore
 	if err := decodeBefore(plan, &b); err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	cur, err := getPasswordPolicy(ctx, c)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if cur == nil {
-		return false, "the account has no password policy", nil
+		return false, remediate.Note{
+			EN: "the account has no password policy",
+			JA: fmt.Sprintf("アカウント %s にパスワードポリシーが設定されていません", c.Account()),
+		}, nil
 	}
 	if *cur != b.Want {
-		return false, fmt.Sprintf("the password policy is %+v, not the configured %+v", *cur, b.Want), nil
+		return false, remediate.Note{
+			EN: fmt.Sprintf("the password policy is %+v, not the configured %+v", *cur, b.Want),
+			JA: fmt.Sprintf("アカウント %s のパスワードポリシーが設定値と異なります（現在: %+v、設定値: %+v）", c.Account(), *cur, b.Want),
+		}, nil
 	}
-	return true, "the password policy is the configured one", nil
+	return true, remediate.Note{
+		EN: "the password policy is the configured one",
+		JA: fmt.Sprintf("アカウント %s のパスワードポリシーは設定どおりになっています", c.Account()),
+	}, nil
 }
 
 func (p iamPasswordPolicy) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

@@ -157,3 +157,19 @@ func hasTag(tags []types.Tag, key, value string) bool {
 	}
 	return false
 }
+
+// stateJA names an instance state in Japanese, with the API's own word.
+func stateJA(state string) string {
+	ja, ok := map[string]string{
+		"pending":       "起動処理中",
+		"running":       "実行中",
+		"stopping":      "停止処理中",
+		"stopped":       "停止済み",
+		"shutting-down": "終了処理中",
+		"terminated":    "終了済み",
+	}[state]
+	if !ok {
+		return " " + state + " "
+	}
+	return ja + "（" + state + "）"
+}

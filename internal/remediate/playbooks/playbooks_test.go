@@ -156,6 +156,7 @@ func (h *harness) cycle(f *remediate.Finding, res remediate.Resource, params str
 	if err != nil || !ok {
 		t.Fatalf("verify = %v %q %v", ok, detail, err)
 	}
+	checkNote(t, detail, verifyID(f, plan, h.clients(f, true)))
 	all, mut = h.since(seq)
 	n.Verify = len(all)
 	if len(mut) > 0 {
@@ -187,6 +188,35 @@ func (h *harness) cycle(f *remediate.Finding, res remediate.Resource, params str
 	}
 	t.Logf("%s API calls: plan %d, apply %d, verify %d, rollback %d", h.pb.Name(), n.Plan, n.Apply, n.Verify, n.Rollback)
 	return plan, n
+}
+
+// verifyID is the resource id a verification's text names: the plan's
+// resource, or for account-wide playbooks the account or region.
+func verifyID(f *remediate.Finding, plan *remediate.Plan, c *remediate.Clients) string {
+	if plan.Resource != "account" {
+		return plan.Resource
+	}
+	switch plan.Playbook {
+	case "ebs-enable-default-encryption", "guardduty-enable":
+		return c.Region()
+	}
+	return f.Account
+}
+
+// checkNote checks a verification's text in both languages: both said,
+// the Japanese really Japanese (not the English again) and naming id.
+func checkNote(t *testing.T, n remediate.Note, id string) {
+	t.Helper()
+	if n.EN == "" || n.JA == "" || n.JA == n.EN {
+		t.Fatalf("verify detail = %+v: want English and Japanese", n)
+	}
+	if !strings.Contains(n.JA, id) {
+		t.Errorf("verify detail %+v does not name %s", n, id)
+	}
+	if !strings.ContainsFunc(n.JA, func(r rune) bool { return r >= 0x3040 && r <= 0x30ff }) {
+		t.Errorf("verify detail in Japanese has no kana: %q", n.JA)
+	}
+	t.Logf("verify: %s / %s", n.EN, n.JA)
 }
 
 // stateJSON is the sandbox's whole state, normalised so that the order of

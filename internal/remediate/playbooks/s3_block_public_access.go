@@ -247,19 +247,34 @@ func (p s3BlockPublicAccess) Apply(ctx context.Context, c *remediate.Clients, pl
 	return res, nil
 }
 
-func (p s3BlockPublicAccess) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p s3BlockPublicAccess) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	var b pabBefore
 	if err := decodeBefore(plan, &b); err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	cur, err := b.target(c).get(ctx)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	if cur == nil || !cur.all() {
-		return false, "S3 Block Public Access is not fully on for " + plan.Resource, nil
+		return false, remediate.Note{
+			EN: "S3 Block Public Access is not fully on for " + plan.Resource,
+			JA: s3TargetJA(b) + " の S3 ブロックパブリックアクセスは、4 つの設定のうち無効のものが残っています",
+		}, nil
 	}
-	return true, "S3 Block Public Access is fully on for " + plan.Resource, nil
+	return true, remediate.Note{
+		EN: "S3 Block Public Access is fully on for " + plan.Resource,
+		JA: s3TargetJA(b) + " の S3 ブロックパブリックアクセスは 4 つの設定がすべて有効になっています",
+	}, nil
+}
+
+// s3TargetJA names, in Japanese, what Block Public Access was turned on
+// for: the account or a bucket.
+func s3TargetJA(b pabBefore) string {
+	if b.Level == "bucket" {
+		return "バケット " + b.Bucket
+	}
+	return "アカウント " + b.Account
 }
 
 func (p s3BlockPublicAccess) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

@@ -225,21 +225,39 @@ func (p sgRevokeOpenIngress) Apply(ctx context.Context, c *remediate.Clients, pl
 	return res, nil
 }
 
-func (p sgRevokeOpenIngress) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p sgRevokeOpenIngress) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	var b sgBefore
 	if err := decodeBefore(plan, &b); err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	now, err := ingressRules(ctx, c, b.Group)
 	if err != nil {
-		return false, "", err
+		return false, remediate.Note{}, err
 	}
 	for _, x := range now {
 		if x.open(b.Ports, b.All) {
-			return false, fmt.Sprintf("%s still allows %s", b.Group, x), nil
+			return false, remediate.Note{
+				EN: fmt.Sprintf("%s still allows %s", b.Group, x),
+				JA: fmt.Sprintf("セキュリティグループ %s はまだ %s を許可しています", b.Group, x),
+			}, nil
 		}
 	}
-	return true, fmt.Sprintf("%s allows nobody from the world on %s", b.Group, portsText(sgParams{Ports: b.Ports, AllPorts: b.All})), nil
+	return true, remediate.Note{
+		EN: fmt.Sprintf("%s allows nobody from the world on %s", b.Group, portsText(sgParams{Ports: b.Ports, AllPorts: b.All})),
+		JA: fmt.Sprintf("セキュリティグループ %s は%sへのインターネットからのアクセスを許可していません", b.Group, portsTextJA(b.Ports, b.All)),
+	}, nil
+}
+
+// portsTextJA is portsText in Japanese.
+func portsTextJA(ports []int32, all bool) string {
+	if all {
+		return "すべてのポート"
+	}
+	var s []string
+	for _, x := range ports {
+		s = append(s, fmt.Sprint(x))
+	}
+	return "ポート " + strings.Join(s, "、") + " "
 }
 
 func (p sgRevokeOpenIngress) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

@@ -151,24 +151,30 @@ func (p ssmAutomation) Apply(ctx context.Context, c *remediate.Clients, plan *re
 	return &remediate.Result{Changed: true, Data: mustJSON(ssmData{id}), Summary: fmt.Sprintf("SSM Automation %s started: %s", b.Document, id)}, nil
 }
 
-func (p ssmAutomation) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, string, error) {
+func (p ssmAutomation) Verify(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) (bool, remediate.Note, error) {
 	var d ssmData
 	if err := decodeData(r, &d); err != nil || d.Execution == "" {
-		return false, "", remediate.Permanent(fmt.Errorf("%s: no execution was recorded", p.Name()))
+		return false, remediate.Note{}, remediate.Permanent(fmt.Errorf("%s: no execution was recorded", p.Name()))
 	}
 	out, err := c.SSM().GetAutomationExecution(ctx, &ssm.GetAutomationExecutionInput{AutomationExecutionId: aws.String(d.Execution)})
 	if err != nil {
-		return false, "", fmt.Errorf("reading SSM Automation execution %s: %w", d.Execution, err)
+		return false, remediate.Note{}, fmt.Errorf("reading SSM Automation execution %s: %w", d.Execution, err)
 	}
 	e := out.AutomationExecution
 	switch e.AutomationExecutionStatus {
 	case ssmtypes.AutomationExecutionStatusSuccess:
-		return true, fmt.Sprintf("SSM Automation execution %s succeeded", d.Execution), nil
+		return true, remediate.Note{
+			EN: fmt.Sprintf("SSM Automation execution %s succeeded", d.Execution),
+			JA: fmt.Sprintf("%s に対する SSM Automation の実行 %s は成功しました", plan.Resource, d.Execution),
+		}, nil
 	case ssmtypes.AutomationExecutionStatusFailed, ssmtypes.AutomationExecutionStatusCancelled, ssmtypes.AutomationExecutionStatusTimedout,
 		ssmtypes.AutomationExecutionStatusRejected, ssmtypes.AutomationExecutionStatusCompletedWithFailure:
-		return false, "", remediate.Permanent(fmt.Errorf("SSM Automation execution %s ended %s: %s", d.Execution, e.AutomationExecutionStatus, aws.ToString(e.FailureMessage)))
+		return false, remediate.Note{}, remediate.Permanent(fmt.Errorf("SSM Automation execution %s ended %s: %s", d.Execution, e.AutomationExecutionStatus, aws.ToString(e.FailureMessage)))
 	}
-	return false, fmt.Sprintf("SSM Automation execution %s is %s", d.Execution, e.AutomationExecutionStatus), nil
+	return false, remediate.Note{
+		EN: fmt.Sprintf("SSM Automation execution %s is %s", d.Execution, e.AutomationExecutionStatus),
+		JA: fmt.Sprintf("%s に対する SSM Automation の実行 %s は %s の状態で、まだ完了していません", plan.Resource, d.Execution, e.AutomationExecutionStatus),
+	}, nil
 }
 
 func (p ssmAutomation) Rollback(ctx context.Context, c *remediate.Clients, plan *remediate.Plan, r *remediate.Result) error {

@@ -38,7 +38,9 @@ func TestSSMAutomation(t *testing.T) {
 		t.Fatalf("apply = %+v, %v", r, err)
 	}
 	if ok, d, err := h.pb.Verify(ctx, h.clients(f, true), plan, r); !ok || err != nil {
-		t.Fatalf("verify = %v %s %v", ok, d, err)
+		t.Fatalf("verify = %v %+v %v", ok, d, err)
+	} else {
+		checkNote(t, d, plan.Resource)
 	}
 	// The document did its work: the default group has no rules left.
 	for _, a := range h.sb.State().Accounts {
