@@ -49,7 +49,9 @@ vigil routed, the explanation of the finding, the remediation plans waiting
 for approval; it approves them as "analyst" over the approvals API (as
 vigil approve ID --by analyst would), waits until vigil has applied and
 verified them, checks the change with a describe call of its own, and
-prints the attacker's CloudTrail timeline with its unusual calls labelled.
+prints the attacker's CloudTrail timeline with its sensitive calls labelled
+(a fresh sandbox has no history, so baseline labels such as new-ip cannot
+appear).
 
   ssh-open            isolate the brute-forced instance, close SSH and RDP to the world
   stolen-key          deactivate the leaked key and the backdoor user's new key
